@@ -1,0 +1,3 @@
+from voice_guide.cli.main import main
+
+raise SystemExit(main())

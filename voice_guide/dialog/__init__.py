@@ -1,0 +1,1 @@
+"""The dialog manager: a pure state machine, events in, actions out."""
