@@ -65,15 +65,12 @@ DEFAULT_PHRASES: Mapping[Intent, tuple[str, ...]] = {
 # "step {n}" / "go to step {n}": {n} is a number word (or digits when typed).
 DEFAULT_GOTO_TEMPLATES: tuple[str, ...] = ("step {n}", "go to step {n}")
 
-_NUMBER_WORDS = (
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty"
-).split()
+_NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
 DEFAULT_NUMBERS: Mapping[str, int] = {w: i for i, w in enumerate(_NUMBER_WORDS, start=1)}
 
 # Words that may stand before or after a command without changing it ("okay next please").
 DEFAULT_PADDING: frozenset[str] = frozenset(
-    "okay ok please now um uh alright so hey guide then thanks".split()
+    ["okay", "ok", "please", "now", "um", "uh", "alright", "so", "hey", "guide", "then", "thanks"]
 )
 
 _PUNCT = re.compile(r"[^\w\s']+", re.UNICODE)

@@ -1,0 +1,53 @@
+"""Small routines built in code, and helpers to read an action log."""
+
+from __future__ import annotations
+
+from voice_guide.dialog.actions import Action, Cue, Say, StepStarted
+from voice_guide.intents import parse_command
+from voice_guide.routine.model import Duration, FlatRoutine, Repetitions, RunStep
+from voice_guide.script_file import ScriptLine
+
+
+def step(id: str, *, duration: tuple[float, float] | None = None,
+         reps: tuple[int, int, float] | None = None, side: str | None = None) -> RunStep:
+    return RunStep(
+        id=f"{id}-{side}" if side else id, source_id=id, side=side, title=id.replace("-", " ").title(),
+        instructions=[f"Do the {id} thing."],
+        duration=Duration(min_s=duration[0], max_s=duration[1]) if duration else None,
+        repetitions=Repetitions(min=reps[0], max=reps[1], seconds_each=reps[2]) if reps else None,
+        pressure="light", area="back", technique="stroke", cautions=["Mind the spine."],
+    )
+
+
+def routine(*steps: RunStep) -> FlatRoutine:
+    return FlatRoutine(id="t", title="Test routine", description="d", introduction=["Hello."],
+                       safety=[], closing=["All done."], steps=list(steps))
+
+
+def script(*lines: tuple[float, str]) -> list[ScriptLine]:
+    out = []
+    for n, (t, phrase) in enumerate(lines, start=1):
+        command = parse_command(phrase)
+        assert command is not None, phrase
+        out.append(ScriptLine(t, phrase, command, n))
+    return out
+
+
+def says(log: list[Action]) -> list[tuple[float, str]]:
+    return [(a.t, a.text) for a in log if isinstance(a, Say)]
+
+
+def said_after(log: list[Action], t: float, text: str) -> float:
+    """Time of the first Say at or after ``t`` containing ``text``."""
+    for a in log:
+        if isinstance(a, Say) and a.t >= t and text in a.text:
+            return a.t
+    raise AssertionError(f"nobody said {text!r} after {t}: {says(log)}")
+
+
+def cues(log: list[Action]) -> list[tuple[float, str]]:
+    return [(a.t, a.kind) for a in log if isinstance(a, Cue)]
+
+
+def starts(log: list[Action]) -> list[tuple[float, int]]:
+    return [(a.t, a.position) for a in log if isinstance(a, StepStarted)]

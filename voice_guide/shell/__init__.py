@@ -1,0 +1,1 @@
+"""The imperative shell: clocks, the loop, and the workers that perform actions."""

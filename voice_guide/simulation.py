@@ -1,0 +1,101 @@
+"""Run a routine on a virtual clock: narration takes time from its word count, nothing waits."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+
+from voice_guide.dialog.actions import Action, Finished, Say, StopSpeech
+from voice_guide.dialog.events import CommandHeard, Event, SpeechFinished, Start, Tick
+from voice_guide.dialog.guide import Guide
+from voice_guide.script_file import ScriptLine
+
+SENTENCE_GAP_S = 0.3  # a short breath between sentences
+DEFAULT_LIMIT_S = 6 * 3600.0
+
+
+def speech_seconds(text: str, words_per_minute: int) -> float:
+    """How long saying ``text`` takes at ``words_per_minute``, plus a short pause."""
+    words = max(1, len(text.split()))
+    return words * 60.0 / words_per_minute + SENTENCE_GAP_S
+
+
+class VirtualSpeaker:
+    """Plays ``Say`` actions one after another in virtual time."""
+
+    def __init__(self) -> None:
+        self.queue: deque[Say] = deque()
+        self.current: tuple[int, float] | None = None  # (utterance id, end time)
+
+    def perform(self, action: Action) -> list[Event]:
+        """Take an action; return events that happen at once (cut-off utterances)."""
+        if isinstance(action, Say):
+            self.queue.append(action)
+            if self.current is None:
+                self._start_next(action.t)
+        elif isinstance(action, StopSpeech):
+            cut = [self.current[0]] if self.current else []
+            cut += [s.utterance_id for s in self.queue]
+            self.queue.clear()
+            self.current = None
+            return [SpeechFinished(action.t, uid) for uid in cut]
+        return []
+
+    def _start_next(self, t: float) -> None:
+        if self.queue:
+            say = self.queue.popleft()
+            self.current = (say.utterance_id, t + speech_seconds(say.text, say.words_per_minute))
+        else:
+            self.current = None
+
+    def next_time(self) -> float | None:
+        return self.current[1] if self.current else None
+
+    def finish_current(self) -> Event:
+        assert self.current is not None
+        uid, end = self.current
+        self._start_next(end)
+        return SpeechFinished(end, uid)
+
+
+def simulate(
+    guide: Guide,
+    script: Iterable[ScriptLine] = (),
+    on_action: Callable[[Action], None] | None = None,
+    limit_s: float = DEFAULT_LIMIT_S,
+) -> list[Action]:
+    """Drive ``guide`` to the end in virtual time; return every action (each also to on_action)."""
+    pending = deque(script)
+    speaker = VirtualSpeaker()
+    log: list[Action] = []
+    inbox: deque[Event] = deque([Start(0.0)])
+    finished = False
+    t = 0.0
+    while not finished:
+        while inbox and not finished:
+            for action in guide.handle(inbox.popleft()):
+                log.append(action)
+                if on_action:
+                    on_action(action)
+                inbox.extend(speaker.perform(action))
+                finished = finished or isinstance(action, Finished)
+        if finished:
+            break
+        times = [x for x in (speaker.next_time(), guide.next_wakeup(),
+                             pending[0].t if pending else None) if x is not None]
+        if not times or min(times) > limit_s:
+            end = Finished(max(t, min(times, default=t)) if times else t, False)
+            log.append(end)
+            if on_action:
+                on_action(end)
+            break
+        t = max(t, min(times))
+        speech_end = speaker.next_time()
+        if speech_end is not None and speech_end <= t:
+            inbox.append(speaker.finish_current())
+        elif pending and pending[0].t <= t:
+            line = pending.popleft()
+            inbox.append(CommandHeard(t, line.command))
+        else:
+            inbox.append(Tick(t))
+    return log
