@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
+from voice_guide.dialog.actions import Action
 from voice_guide.intents import DEFAULT_TABLE, PhraseTable
 from voice_guide.routine.model import FlatRoutine
 from voice_guide.settings import GuideSettings
@@ -61,3 +63,27 @@ def phrase_table_from(args: argparse.Namespace) -> PhraseTable:
 
     table: PhraseTable = load_phrase_table(path)
     return table
+
+
+def add_log_options(parser: argparse.ArgumentParser, default_on: bool) -> None:
+    if default_on:
+        parser.add_argument("--no-log", action="store_true",
+                            help="do not record this session in the session log")
+    else:
+        parser.add_argument("--log", action="store_true",
+                            help="record this session in the session log (see 'voice-guide history')")
+    parser.add_argument("--db", type=Path, metavar="FILE", help="session log file")
+
+
+def session_listener(args: argparse.Namespace, routine: FlatRoutine, mode: str,
+                     ) -> Callable[[Action], None] | None:
+    """The session log for this run, or None when logging is off."""
+    wanted = getattr(args, "log", False) or not getattr(args, "no_log", True)
+    if not wanted:
+        return None
+    from datetime import datetime
+
+    from voice_guide import session_log
+
+    db = session_log.connect(args.db or session_log.default_db_path())
+    return session_log.SessionLog(db, routine, mode, datetime.now().isoformat(timespec="seconds"))

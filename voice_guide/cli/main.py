@@ -17,6 +17,7 @@ _COMMANDS = {
     "run": ("voice_guide.cli.run_cmd", "run a routine in real time"),
     "listen": ("voice_guide.cli.listen_cmd", "print the commands heard in a recording or live"),
     "models": ("voice_guide.cli.models_cmd", "list and download speech models"),
+    "history": ("voice_guide.cli.history_cmd", "past sessions and how their timing went"),
 }
 
 

@@ -9,9 +9,11 @@ from typing import Any
 
 from voice_guide.cli.common import (
     add_guide_options,
+    add_log_options,
     add_routine_argument,
     load_routine_arg,
     phrase_table_from,
+    session_listener,
     settings_from,
 )
 from voice_guide.errors import MissingDependency, UserError
@@ -32,6 +34,7 @@ def register(sub: Any, name: str, help_text: str) -> None:
     parser.add_argument("--output-device", metavar="NAME", help="speaker (name or index)")
     parser.add_argument("--time-scale", type=float, default=1.0, help=argparse.SUPPRESS)
     add_guide_options(parser)
+    add_log_options(parser, default_on=True)
     parser.set_defaults(func=run)
 
 
@@ -56,4 +59,5 @@ def run(args: argparse.Namespace) -> int:
             print(f"voice-guide: {err}; carrying on in text mode.", file=sys.stderr)
     from voice_guide.shell.text_run import run_text
 
-    return run_text(routine, settings, table, clock)
+    log = session_listener(args, routine, "text")
+    return run_text(routine, settings, table, clock, listeners=[log] if log else [])

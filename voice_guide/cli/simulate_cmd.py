@@ -10,9 +10,11 @@ from typing import Any
 
 from voice_guide.cli.common import (
     add_guide_options,
+    add_log_options,
     add_routine_argument,
     load_routine_arg,
     phrase_table_from,
+    session_listener,
     settings_from,
 )
 
@@ -35,6 +37,7 @@ def register(sub: Any, name: str, help_text: str) -> None:
                         help="commands to 'say' at given seconds of virtual time")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     add_guide_options(parser)
+    add_log_options(parser, default_on=False)
     parser.set_defaults(func=run)
 
 
@@ -49,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     table = phrase_table_from(args)
     routine = load_routine_arg(args.routine)
     script = read_script(args.script, table) if args.script else []
+    log = session_listener(args, routine, "simulate")
 
     def emit(action: Action) -> None:
         if args.json:
@@ -57,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
             text = timeline.line(action)
             if text:
                 print(text)
+        if log is not None:
+            log(action)
 
     simulate(Guide(routine, settings), script, on_action=emit)
     sys.stdout.flush()

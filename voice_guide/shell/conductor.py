@@ -52,11 +52,22 @@ class Conductor:
                 except queue.Empty:
                     event = Tick(self.clock.now())
                 if event is None:
+                    self._drain()
                     break
                 self._dispatch(self.guide.handle(event))
         finally:
             self.performer.close()
         return bool(self.completed)
+
+    def _drain(self) -> None:
+        """Before stopping, handle what is already waiting (and what that brings at once)."""
+        while self.completed is None:
+            try:
+                event = self.inbox.get_nowait()
+            except queue.Empty:
+                return
+            if event is not None:
+                self._dispatch(self.guide.handle(event))
 
     def _dispatch(self, actions: Sequence[Action]) -> None:
         for action in actions:

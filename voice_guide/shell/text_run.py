@@ -5,7 +5,7 @@ from __future__ import annotations
 import queue
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from voice_guide import timeline
@@ -55,7 +55,8 @@ def read_commands(stream: TextIO, table: PhraseTable, inbox: queue.Queue[Event |
 
 
 def run_text(routine: FlatRoutine, settings: GuideSettings, table: PhraseTable, clock: Clock,
-             stream: TextIO | None = None, echo: Callable[[str], None] | None = None) -> int:
+             stream: TextIO | None = None, echo: Callable[[str], None] | None = None,
+             listeners: Sequence[Callable[[Action], None]] = ()) -> int:
     """Run until the routine ends (0), the session is ended early (1) or input closes (1)."""
     out = echo or (lambda s: print(s, flush=True))
     inbox: queue.Queue[Event | None] = queue.Queue()
@@ -64,7 +65,8 @@ def run_text(routine: FlatRoutine, settings: GuideSettings, table: PhraseTable, 
         name="typed-commands", daemon=True,
     )
     out("Type a command and press Enter (for example: next, repeat, pause, help, quit).")
-    conductor = Conductor(Guide(routine, settings), clock, inbox, TextPerformer(inbox, clock, out))
+    conductor = Conductor(Guide(routine, settings), clock, inbox, TextPerformer(inbox, clock, out),
+                          listeners)
     reader.start()
     completed = conductor.run()
     if conductor.completed is None:
