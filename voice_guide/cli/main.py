@@ -50,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         return int(args.func(args) or 0)
     except UserError as err:
-        print(f"voice-guide: {err}", file=sys.stderr)
+        for line in str(err).splitlines() or [""]:
+            print(f"voice-guide: {line}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("voice-guide: stopped.", file=sys.stderr)

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[
@@ -28,11 +37,20 @@ class Side(StrEnum):
     RIGHT = "right"
 
 
+def _no_booleans(value: Any) -> Any:
+    """YAML reads ``yes``/``no``/``on``/``off`` as booleans; never let them pass as 1 or 0."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
 class Duration(_Strict):
     """How long a timed step lasts. The timer runs to ``max_s``; ``min_s`` is when it may end."""
 
     min_s: float = Field(gt=0, description="Shortest time the step should take, in seconds.")
     max_s: float = Field(gt=0, description="Longest time; the step timer runs to this.")
+
+    _numbers = field_validator("min_s", "max_s", mode="before")(_no_booleans)
 
     @model_validator(mode="after")
     def _ordered(self) -> Duration:
@@ -47,6 +65,8 @@ class Repetitions(_Strict):
     min: int = Field(gt=0, description="Fewest repetitions.")
     max: int = Field(gt=0, description="Most repetitions; the guide counts to this.")
     seconds_each: float = Field(gt=0, description="Seconds one repetition takes at normal pace.")
+
+    _numbers = field_validator("min", "max", "seconds_each", mode="before")(_no_booleans)
 
     @model_validator(mode="after")
     def _ordered(self) -> Repetitions:
@@ -98,6 +118,22 @@ class SideBlock(_Strict):
     per_side: PerSide
 
 
+def step_kind(value: Any) -> str:
+    """Which model a ``steps`` item is: a per-side block if it has ``per_side``, else a step."""
+    if isinstance(value, dict) and "per_side" in value:
+        return "SideBlock"
+    if isinstance(value, SideBlock):
+        return "SideBlock"
+    return "Step"
+
+
+StepItem = Annotated[
+    Annotated[Step, Tag("Step")] | Annotated[SideBlock, Tag("SideBlock")],
+    Discriminator(step_kind),
+]
+"""One item of ``Routine.steps``; error locations carry the tag ``Step`` or ``SideBlock``."""
+
+
 class Routine(_Strict):
     """A routine file."""
 
@@ -110,7 +146,10 @@ class Routine(_Strict):
     closing: list[NonEmptyText] = Field(
         default_factory=lambda: ["That is the whole routine. Well done."]
     )
-    steps: list[Step | SideBlock] = Field(min_length=1)
+    steps: list[StepItem] = Field(
+        min_length=1,
+        description="Steps in order; a ``per_side`` item runs its steps once for each side.",
+    )
 
 
 class RunStep(_Strict):
@@ -149,3 +188,12 @@ class FlatRoutine(_Strict):
     safety: list[str]
     closing: list[str]
     steps: list[RunStep]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> FlatRoutine:
+        seen: set[str] = set()
+        for step in self.steps:
+            if step.id in seen:
+                raise ValueError(f"step id {step.id!r} is used more than once")
+            seen.add(step.id)
+        return self

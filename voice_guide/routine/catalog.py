@@ -1,0 +1,95 @@
+"""Find routines by id or path, and list the routines the user has."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from voice_guide.errors import UserError
+from voice_guide.paths import routine_dirs
+from voice_guide.routine.loader import load_flat
+from voice_guide.routine.problems import RoutineError
+
+DEFAULT_ROUTINE = "back-massage"
+SUFFIXES = (".yaml", ".yml")
+
+
+class CatalogEntry(NamedTuple):
+    """One routine file. For an invalid file ``error`` says what to do and the counts are 0.
+
+    ``note`` flags a valid file whose ``id`` differs from its file name (it resolves by name).
+    """
+
+    id: str
+    title: str
+    step_count: int
+    minutes: float
+    path: Path
+    error: str | None = None
+    note: str | None = None
+
+
+def _looks_like_path(text: str) -> bool:
+    return "/" in text or "\\" in text or text.endswith(SUFFIXES) or text.startswith(".")
+
+
+def folders() -> list[Path]:
+    """The folders searched for routines, in order (see :func:`voice_guide.paths.routine_dirs`)."""
+    return routine_dirs()
+
+
+def routine_files() -> list[Path]:
+    """Every routine file in the routine folders; an earlier folder hides a later one's same id."""
+    seen: dict[str, Path] = {}
+    for folder in folders():
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.suffix in SUFFIXES and path.is_file():
+                seen.setdefault(path.stem, path)
+    return sorted(seen.values(), key=lambda p: p.stem)
+
+
+def known_ids() -> list[str]:
+    return [p.stem for p in routine_files()]
+
+
+def resolve(id_or_path: str | Path) -> Path:
+    """An existing path as given, or ``<id>.yaml`` from the routine folders."""
+    text = str(id_or_path)
+    path = Path(text).expanduser()
+    if path.exists():
+        return path
+    if isinstance(id_or_path, Path) or _looks_like_path(text):
+        raise UserError(f"{text}: no such file; check the path")
+    for folder in folders():
+        for suffix in SUFFIXES:
+            candidate = folder / f"{text}{suffix}"
+            if candidate.is_file():
+                return candidate
+    ids = known_ids()
+    known = ", ".join(ids) if ids else "none"
+    raise UserError(
+        f"unknown routine '{text}'; known routines: {known} "
+        "(or give the path of a routine .yaml file)"
+    )
+
+
+def entry_for(path: Path) -> CatalogEntry:
+    """Summary of one file; never raises for a bad routine file."""
+    try:
+        flat = load_flat(path)
+    except RoutineError:
+        return CatalogEntry(
+            path.stem, "", 0, 0.0, path, f"invalid: run `voice-guide routines validate {path}`"
+        )
+    seconds = sum(s.nominal_seconds or 0.0 for s in flat.steps)
+    note = None
+    if flat.id != path.stem:
+        note = f"its id is '{flat.id}' but it is found by its file name '{path.stem}'"
+    return CatalogEntry(flat.id, flat.title, len(flat.steps), seconds / 60.0, path, None, note)
+
+
+def list_routines() -> list[CatalogEntry]:
+    """Every routine file in the routine folders, valid or not, sorted by file name."""
+    return [entry_for(path) for path in routine_files()]
