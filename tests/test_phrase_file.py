@@ -1,0 +1,61 @@
+"""Phrase files: adding, replacing, and FILE:LINE errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from voice_guide.errors import UserError
+from voice_guide.intents import Intent
+from voice_guide.phrase_file import load_phrase_table
+
+DATA = Path(__file__).parent / "data" / "phrases"
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_add_keeps_defaults(tmp_path: Path) -> None:
+    table = load_phrase_table(_write(tmp_path, "intents:\n  next: [onward, move along]\n"))
+    assert table.parse("onward").intent is Intent.NEXT  # type: ignore[union-attr]
+    assert table.parse("move along please").intent is Intent.NEXT  # type: ignore[union-attr]
+    assert table.parse("go back").intent is Intent.BACK  # type: ignore[union-attr]
+
+
+def test_korean_file_replaces() -> None:
+    table = load_phrase_table(DATA / "ko.yaml")
+    assert table.parse("다음").intent is Intent.NEXT  # type: ignore[union-attr]
+    assert table.parse("제발 잠깐").intent is Intent.PAUSE  # type: ignore[union-attr]
+    goto = table.parse("둘 단계")
+    assert goto is not None and goto.intent is Intent.GOTO and goto.step == 2
+    assert table.parse("next") is None
+
+
+@pytest.mark.parametrize("text,line,words", [
+    ("intents:\n  nxt: [go]\n", 2, "unknown intent 'nxt'"),
+    ("intents:\n  next: go\n", 2, "must be a list"),
+    ("replace: maybe\nintents:\n  next: [go]\n", 1, "true or false"),
+    ("intents:\n  next: [go]\ncolour: red\n", 3, "unknown key 'colour'"),
+    ("intents:\n  next: [go]\nnumbers: {one: zero}\n", 3, "whole number"),
+    ("intents:\n  next: [go]\ngoto: [\"step\"]\n", 3, "{n}"),
+    ("intents:\n  next: [go\n", 3, "not valid YAML"),
+    ("- just\n- a list\n", 1, "must be a mapping"),
+    ("", 1, "empty"),
+    ("replace: true\nintents:\n  next: [go]\n  back: [[x]]\n", 4, "non-empty phrase"),
+])
+def test_errors_name_file_and_line(tmp_path: Path, text: str, line: int, words: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(UserError) as err:
+        load_phrase_table(path)
+    assert str(err.value).startswith(f"{path}:{line}: ")
+    assert words in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="no such phrase file"):
+        load_phrase_table(tmp_path / "none.yaml")

@@ -1,0 +1,85 @@
+"""Carries out the guide's actions with real speech, cue sounds and the microphone gate,
+and writes the running transcript. Every method returns at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from voice_guide.dialog.actions import (
+    Action,
+    CommandTaken,
+    Cue,
+    Finished,
+    Listen,
+    PaceChanged,
+    Paused,
+    Resumed,
+    Say,
+    StepStarted,
+    StopSpeech,
+    VolumeChanged,
+)
+from voice_guide.ports import AudioOut
+
+
+class Speech(Protocol):
+    def say(self, action: Say) -> None: ...
+    def stop_speech(self) -> None: ...
+    def set_volume(self, level: float) -> None: ...
+
+
+class Gate(Protocol):
+    def set_listening(self, on: bool) -> None: ...
+
+
+class VoicePerformer:
+    """The :class:`voice_guide.shell.conductor.Performer` of a live voice session."""
+
+    def __init__(
+        self,
+        speech: Speech,
+        cues: AudioOut,
+        gate: Gate,
+        *,
+        volume: float,
+        echo: Callable[[str], None] = print,
+    ) -> None:
+        self._speech = speech
+        self._cues = cues
+        self._gate = gate
+        self._volume = volume
+        self._echo = echo
+        self.actions: list[Action] = []
+
+    def perform(self, action: Action) -> None:
+        self.actions.append(action)
+        if isinstance(action, Say):
+            self._echo(f"guide: {action.text}")
+            self._speech.say(action)
+        elif isinstance(action, StopSpeech):
+            self._speech.stop_speech()
+        elif isinstance(action, Listen):
+            self._gate.set_listening(action.on)
+        elif isinstance(action, Cue):
+            self._cues.play_cue(action.kind, self._volume)
+        elif isinstance(action, VolumeChanged):
+            self._volume = action.level
+            self._speech.set_volume(action.level)
+            self._echo(f"   (volume {round(action.level * 100)}%)")
+        elif isinstance(action, StepStarted):
+            side = f" ({action.side})" if action.side else ""
+            self._echo(f"-- step {action.position}/{action.total}: {action.title}{side}")
+        elif isinstance(action, CommandTaken):
+            self._echo(f"   (taken: {action.intent.value})")
+        elif isinstance(action, PaceChanged):
+            self._echo(f"   (pace x{action.factor:g})")
+        elif isinstance(action, Paused):
+            self._echo("   (paused)")
+        elif isinstance(action, Resumed):
+            self._echo("   (resumed)")
+        elif isinstance(action, Finished):
+            self._echo("-- finished" if action.completed else "-- ended early")
+
+    def close(self) -> None:
+        """Nothing to release here; run_voice closes the workers it made."""
