@@ -16,3 +16,7 @@ class MissingDependency(UserError):
 
     def __init__(self, what: str, hint: str) -> None:
         super().__init__(f"{what} is not available: {hint}", exit_code=3)
+
+
+class DeviceUnavailable(UserError):
+    """A microphone or speaker could not be opened (none there, busy, or refused)."""
