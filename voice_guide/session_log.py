@@ -79,21 +79,28 @@ class SessionLog:
     def __init__(self, db: sqlite3.Connection, routine: FlatRoutine, mode: str,
                  started_at: str) -> None:
         self.db = db
+        self.routine = routine
+        self.mode = mode
+        self.started_at = started_at
         self.planned = {s.id: s.nominal_seconds for s in routine.steps}
-        cur = db.execute(
-            "INSERT INTO sessions (routine_id, routine_title, mode, started_at) VALUES (?,?,?,?)",
-            (routine.id, routine.title, mode, started_at),
-        )
-        db.commit()
-        self.session_id = int(cur.lastrowid or 0)
+        self.session_id = 0  # the session row is written with the first action
         self.seq = 0
         self.paused_at: float | None = None
+
+    def _open_session(self) -> None:
+        cur = self.db.execute(
+            "INSERT INTO sessions (routine_id, routine_title, mode, started_at) VALUES (?,?,?,?)",
+            (self.routine.id, self.routine.title, self.mode, self.started_at),
+        )
+        self.session_id = int(cur.lastrowid or 0)
 
     def __call__(self, action: Action) -> None:
         if not isinstance(action, _KEPT):
             return
         rec = timeline.record(action)
         with self.db:
+            if not self.session_id:
+                self._open_session()
             self.db.execute("INSERT INTO events VALUES (?,?,?,?)",
                             (self.session_id, action.t, rec["type"], json.dumps(rec)))
             if isinstance(action, StepStarted):

@@ -16,7 +16,7 @@ from voice_guide.cli.common import (
     session_listener,
     settings_from,
 )
-from voice_guide.errors import MissingDependency, UserError
+from voice_guide.errors import DeviceUnavailable, MissingDependency, UserError
 
 
 def register(sub: Any, name: str, help_text: str) -> None:
@@ -51,11 +51,19 @@ def run(args: argparse.Namespace) -> int:
         try:
             from voice_guide.shell.voice_run import run_voice
 
+            log = session_listener(args, routine, "voice")
             return int(run_voice(
                 routine, settings, engine=args.engine, model_dir=args.model, table=table,
                 input_device=args.input_device, output_device=args.output_device,
+                listeners=[log] if log else [],
             ))
-        except (MissingDependency, ImportError) as err:
+        except DeviceUnavailable as err:
+            if args.input_device or args.output_device:
+                raise  # the device the user named is wrong: say so, do not guess
+            reason = str(err.__cause__ or err).split(";")[0].rstrip(".")
+            print(f"voice-guide: {reason}; carrying on in text mode (type the commands).",
+                  file=sys.stderr)
+        except MissingDependency as err:
             print(f"voice-guide: {err}; carrying on in text mode.", file=sys.stderr)
     from voice_guide.shell.text_run import run_text
 

@@ -95,6 +95,6 @@ class ListenWorker:
             return
         for heard in self._recognizer.accept(block):
             self.heard.append(heard)
-            self._inbox.put(CommandHeard(self._clock.now(), heard.command))
-            if self._on_heard is not None:
+            if self._on_heard is not None:  # first, so the transcript shows it before the answer
                 self._on_heard(heard)
+            self._inbox.put(CommandHeard(self._clock.now(), heard.command))

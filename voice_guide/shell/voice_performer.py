@@ -44,18 +44,23 @@ class VoicePerformer:
         *,
         volume: float,
         echo: Callable[[str], None] = print,
+        echo_speech: bool = True,
     ) -> None:
+        """``echo_speech=False`` when the speech worker prints each sentence as it starts
+        (then the transcript follows the voice instead of running ahead of it)."""
         self._speech = speech
         self._cues = cues
         self._gate = gate
         self._volume = volume
         self._echo = echo
+        self._echo_speech = echo_speech
         self.actions: list[Action] = []
 
     def perform(self, action: Action) -> None:
         self.actions.append(action)
         if isinstance(action, Say):
-            self._echo(f"guide: {action.text}")
+            if self._echo_speech:
+                self._echo(f"guide: {action.text}")
             self._speech.say(action)
         elif isinstance(action, StopSpeech):
             self._speech.stop_speech()

@@ -1,15 +1,17 @@
 """A live voice session: microphone -> listen worker -> inbox; TTS worker; cue player;
-the conductor in the calling thread. Ctrl-C ends everything cleanly."""
+the conductor in the calling thread. Ctrl-C ends everything cleanly: the workers are
+stopped and joined, the audio streams closed, and the caller gets 130."""
 
 from __future__ import annotations
 
 import queue
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from voice_guide.dialog.actions import Action
 from voice_guide.dialog.events import Event
-from voice_guide.errors import MissingDependency, UserError
+from voice_guide.errors import DeviceUnavailable, MissingDependency, UserError
 from voice_guide.intents import PhraseTable
 from voice_guide.ports import Heard
 from voice_guide.routine.model import FlatRoutine
@@ -31,9 +33,38 @@ def run_voice(
     output_device: str | None,
     echo: Callable[[str], None] = print,
     listen_guard_s: float | None = None,
+    listeners: Sequence[Callable[[Action], None]] = (),
 ) -> int:
-    """Run ``routine`` by voice; 0 when the session ends, 130 on Ctrl-C."""
+    """Run ``routine`` by voice; 0 when the session ends, 130 on Ctrl-C.
+
+    ``listeners`` see every action the guide takes (the session log is one).
+    """
+    try:
+        return _run_voice(
+            routine, settings, engine=engine, model_dir=model_dir, table=table,
+            input_device=input_device, output_device=output_device, echo=echo,
+            listen_guard_s=listen_guard_s, listeners=listeners,
+        )
+    except KeyboardInterrupt:  # also when it comes while starting up or shutting down
+        echo("stopped.")
+        return 130
+
+
+def _run_voice(
+    routine: FlatRoutine,
+    settings: GuideSettings,
+    *,
+    engine: str,
+    model_dir: Path | None,
+    table: PhraseTable,
+    input_device: str | None,
+    output_device: str | None,
+    echo: Callable[[str], None],
+    listen_guard_s: float | None,
+    listeners: Sequence[Callable[[Action], None]],
+) -> int:
     from voice_guide.asr.factory import make_recognizer
+    from voice_guide.asr.vocabulary import warning_line
     from voice_guide.audio.cues import CuePlayer
     from voice_guide.audio.mic import Microphone
     from voice_guide.audio.playback import PcmPlayer
@@ -54,19 +85,27 @@ def run_voice(
     except MissingDependency as err:
         raise MissingDependency("speech recognition", f"{err}; or {TEXT_HINT}") from err
     echo(sentence)
+    unknown = warning_line(recognizer.name, getattr(recognizer, "unknown_words", None) or [])
+    if unknown is not None:
+        echo(unknown)
     clock = MonotonicClock()
     inbox: queue.Queue[Event | None] = queue.Queue()
-    player = _with_hint(lambda: PcmPlayer(output_device))
-    cues = CuePlayer(player, warn=warn)
-    tts = TtsWorker(
-        [SynthOption("pyttsx3", lambda: Pyttsx3Synthesizer(player)),
-         SynthOption("espeak-ng", lambda: EspeakCliSynthesizer(player)),
-         SynthOption(SilentSynthesizer.name, SilentSynthesizer)],
-        inbox, clock, volume=settings.volume, warn=warn,
-    )
-    mic = None
-    listener = None
+    player: PcmPlayer | None = None
+    cues: CuePlayer | None = None
+    tts: TtsWorker | None = None
+    mic: Microphone | None = None
+    listener: ListenWorker | None = None
     try:
+        player = _with_hint(lambda: PcmPlayer(output_device))
+        speaker = player
+        cues = CuePlayer(speaker, warn=warn)
+        tts = TtsWorker(
+            [SynthOption("pyttsx3", lambda: Pyttsx3Synthesizer(speaker)),
+             SynthOption("espeak-ng", lambda: EspeakCliSynthesizer(speaker)),
+             SynthOption(SilentSynthesizer.name, SilentSynthesizer)],
+            inbox, clock, volume=settings.volume, warn=warn,
+            on_speak=lambda say: echo(f"guide: {say.text}"),
+        )
         for note in tts.start():
             warn(note)
         echo(f"speech: {tts.engine_name}")
@@ -81,13 +120,11 @@ def run_voice(
             guard_s=GUARD_S if listen_guard_s is None else listen_guard_s,
         )
         listener.start()
-        performer = VoicePerformer(tts, cues, listener, volume=settings.volume, echo=echo)
-        conductor = Conductor(Guide(routine, settings), clock, inbox, performer)
-        try:
-            conductor.run()
-        except KeyboardInterrupt:
-            echo("stopped.")
-            return 130
+        performer = VoicePerformer(
+            tts, cues, listener, volume=settings.volume, echo=echo, echo_speech=False
+        )
+        conductor = Conductor(Guide(routine, settings), clock, inbox, performer, listeners)
+        conductor.run()
         if listener.error is not None:
             raise UserError(f"the microphone stopped ({listener.error}); {TEXT_HINT}.")
         return 0
@@ -96,9 +133,12 @@ def run_voice(
             listener.close()
         elif mic is not None:
             mic.close()
-        tts.close()
-        cues.close()
-        player.close()
+        if tts is not None:
+            tts.close()
+        if cues is not None:
+            cues.close()
+        if player is not None:
+            player.close()
 
 
 def _with_hint(make: Callable[[], T]) -> T:
@@ -108,4 +148,7 @@ def _with_hint(make: Callable[[], T]) -> T:
     except MissingDependency:
         raise
     except UserError as err:
-        raise UserError(f"{str(err).rstrip('.')}; or {TEXT_HINT}.", err.exit_code) from err
+        text = str(err).rstrip(".")
+        if "--text" not in text:
+            text = f"{text}; or {TEXT_HINT}"
+        raise DeviceUnavailable(f"{text}.", err.exit_code) from err

@@ -5,6 +5,10 @@ which can neither pick the output device nor be stopped. So this adapter asks
 pyttsx3 for a WAV file (``save_to_file``) and plays that with :class:`PcmPlayer`:
 the device, the volume and :meth:`stop` then work. Create it on the thread that
 will use it (pyttsx3 engines are not thread safe); ``stop`` may come from any thread.
+
+The voice is espeak's American English by default, the same voice as the espeak-ng
+fallback (pyttsx3 would otherwise pick British English), so the guide sounds the
+same whichever engine speaks.
 """
 
 from __future__ import annotations
@@ -30,10 +34,11 @@ class Pyttsx3Synthesizer:
 
     name = "pyttsx3"
 
-    def __init__(self, player: PcmPlayer) -> None:
+    def __init__(self, player: PcmPlayer, voice: str = "en-us") -> None:
         self._player = player
         self._stop = threading.Event()
         self._engine = _make_engine()  # a strong reference: the driver only holds a weak one
+        _choose_voice(self._engine, voice)
         self._dir = Path(tempfile.mkdtemp(prefix="voice-guide-tts-"))
         self._count = 0
 
@@ -72,6 +77,20 @@ class Pyttsx3Synthesizer:
     def close(self) -> None:
         self._stop.set()
         shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def _choose_voice(engine: Any, wanted: str) -> None:
+    """Use the espeak voice named ``wanted`` (e.g. ``en-us``, listed as ``gmw/en-us``) if
+    there is one; otherwise keep pyttsx3's default."""
+    try:
+        voices = engine.getProperty("voices") or []
+    except (RuntimeError, AttributeError):
+        return
+    for voice in voices:
+        voice_id = str(getattr(voice, "id", ""))
+        if voice_id == wanted or voice_id.rsplit("/", 1)[-1] == wanted:
+            engine.setProperty("voice", voice_id)
+            return
 
 
 def _make_engine() -> Any:

@@ -143,7 +143,10 @@ class TtsWorker:
         slack_s: float = 3.0,
         ready_timeout_s: float = 15.0,
         warn: Callable[[str], None] | None = None,
+        on_speak: Callable[[Say], None] | None = None,
     ) -> None:
+        """``on_speak`` is called (on the worker's thread) as each utterance starts, so a
+        transcript can show it when it is heard; dropped utterances never reach it."""
         if not options:
             raise ValueError("TtsWorker needs at least one synthesizer option")
         self._options = list(options)
@@ -153,6 +156,7 @@ class TtsWorker:
         self._slack_s = slack_s
         self._ready_timeout_s = ready_timeout_s
         self._warn = warn or log.warning
+        self._on_speak = on_speak
         self._lock = threading.Lock()
         self._requests: queue.Queue[_Request | None] = queue.Queue()
         self._generation = 0
@@ -234,6 +238,8 @@ class TtsWorker:
                     self._current = job
                     self._stop_at = None
             if not dropped:
+                if self._on_speak is not None:
+                    self._on_speak(request.say)
                 self._speak(job)
                 with self._lock:
                     self._current = None
