@@ -90,7 +90,8 @@ def add_noise(signal: Samples, snr_db: float, kind: str = "white", seed: int = 0
     speech_power = float(np.mean(voiced**2)) if voiced.size else 1e-4
     noise = white_noise(signal.size, seed) if kind == "white" else pink_noise(signal.size, seed)
     noise_power = speech_power / (10 ** (snr_db / 10))
-    return (signal + noise * np.sqrt(noise_power)).astype(np.float32)
+    mixed: Samples = (signal + noise * np.sqrt(noise_power)).astype(np.float32)
+    return mixed
 
 
 @dataclass(frozen=True)

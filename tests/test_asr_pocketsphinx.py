@@ -57,7 +57,7 @@ def test_command_stream(voice: str, wpm: int, snr: float, kind: str) -> None:
             assert h.end <= h.emitted_at <= h.end + 0.7
             assert h.engine == "pocketsphinx" and 0 < h.confidence <= 1
     wrong = len(heard) - right
-    assert right >= 6, heard  # of 11; measured 6 (en-gb, 15 dB white) to 10
+    assert right >= 7, heard  # of 11; measured 7 (en-gb, 15 dB white), 8 and 10
     assert wrong <= 1, heard
 
 
@@ -83,16 +83,19 @@ def test_naive_baseline_accepts_forced_hits() -> None:
 
 @pytest.mark.parametrize("voice,wpm,snr,kind", VOICES)
 def test_rejects_sentences(voice: str, wpm: int, snr: float, kind: str) -> None:
-    """Ordinary talk, talk containing command words, guide narration: at most 2 of 8 slip
-    through per voice (measured: 2 each). A known weakness of the pocketsphinx fallback:
-    a short sentence that sounds like a phrase ("the weather is nice today" ->
-    "where am i") fits the grammar about as well as a real command does."""
+    """Ordinary talk, talk containing command words, guide narration: at most 4 of 8 slip
+    through per voice (measured: 4, 1 and 3). A known weakness of the pocketsphinx
+    fallback: a short sentence that sounds like a phrase ("the weather is nice today" ->
+    "where am i") fits the grammar about as well as a real command does. The acoustic
+    threshold trades these against missed commands: at -4.6 this test let 2 per voice
+    through but the benchmark missed 85 of 177 clean commands; at -5.3 (tuned on
+    tests/asr_devset.py) it misses 21 and lets 8 of these 24 short sentences through."""
     rec, _ = make_recognizer("pocketsphinx")
     parts: list[str | Utterance | float] = [1.0]
     for text in SENTENCES:
         parts += [Utterance(text, voice, wpm), 1.2]
     heard, _ = _run(rec, parts, snr, kind)
-    assert len(heard) <= 2, heard
+    assert len(heard) <= 4, heard
 
 
 def test_first_phrase_after_digital_silence() -> None:

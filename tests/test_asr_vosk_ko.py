@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from audio_synth import Utterance, add_noise, compose, espeak_available, pcm16
 
@@ -80,3 +81,46 @@ def test_naive_vosk_emits_at_engine_endpoint(model_dir: Path, table: PhraseTable
     heard, _ = _run(rec, ["계속", "잠깐"])
     assert [h.command.intent.value for h in heard] == ["resume", "pause"]
     assert all(h.emitted_at - h.end >= 0.4 for h in heard)  # Vosk's own endpoint: later
+
+
+def _over_chatter(rec: Recognizer, table: PhraseTable) -> int:
+    """Each command spoken over a quieter talker (14 dB down) who runs on before and after
+    it without a pause; returns how many commands were heard right, in order."""
+    from audio_synth import silence, speak
+
+    chat = speak("오늘 날씨가 정말 좋네요 저는 내일 시장에 갈 거예요", "ko+f3", 170)
+    parts = [silence(0.8)]
+    spans: list[tuple[float, float, str]] = []
+    at = 0.8
+    for i, text in enumerate(COMMANDS):
+        voice = speak(text, "ko", 160)
+        piece = np.roll(chat, i * 5000)[: voice.size + 8000] * 0.2
+        piece[4000 : 4000 + voice.size] += voice
+        spans.append((at + 0.25, at + 0.25 + voice.size / 16000, text))
+        parts += [piece, silence(1.0)]
+        at += piece.size / 16000 + 1.0
+    pcm = pcm16(add_noise(np.concatenate(parts).astype(np.float32), 30, "pink"))
+    heard: list[Heard] = []
+    for i in range(0, len(pcm), 3200):
+        heard.extend(rec.accept(pcm[i : i + 3200]))
+    heard.extend(rec.flush())
+    right = 0
+    for h in heard:
+        said = [t for lo, hi, t in spans if lo - 0.5 <= h.emitted_at <= hi + 1.5]
+        expected = table.parse(said[0]) if said else None
+        right += int(expected is not None and expected.intent is h.command.intent)
+    return right
+
+
+def test_commands_over_a_quieter_talker(model_dir: Path, table: PhraseTable,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quieter talker's words at the edges of the utterance are dropped before
+    judging (voice_guide/asr/dominant.py); measured 6 of 9 right with that, 2 without."""
+    rec, _ = make_recognizer("vosk", table=table, model_dir=model_dir)
+    with_trim = _over_chatter(rec, table)
+    from voice_guide.asr import vosk_engine
+
+    monkeypatch.setattr(vosk_engine, "QUIET_EDGE_DB", None)
+    plain, _ = make_recognizer("vosk", table=table, model_dir=model_dir)
+    without = _over_chatter(plain, table)
+    assert with_trim >= 5 and with_trim >= without + 3, (with_trim, without)

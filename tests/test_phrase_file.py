@@ -32,6 +32,9 @@ def test_korean_file_replaces() -> None:
     assert table.parse("제발 잠깐").intent is Intent.PAUSE  # type: ignore[union-attr]
     goto = table.parse("둘 단계")
     assert goto is not None and goto.intent is Intent.GOTO and goto.step == 2
+    for words, step in (("다섯 단계", 5), ("일곱 단계", 7), ("열 단계", 10)):
+        found = table.parse(words)
+        assert found is not None and found.step == step
     assert table.parse("next") is None
 
 

@@ -1,4 +1,11 @@
-"""Speech segmentation by energy against a tracked noise floor, with two pause lengths.
+"""Speech segmentation by energy against the running background level, with two pause lengths.
+
+The background level is a low percentile of the frame levels of the last few seconds
+(speech included). Against music or a room of talkers a floor tracked from the
+quietest frames sits far below the typical background, so loud moments of the
+background count as speech and an utterance never ends; a percentile sits at the
+background's typical level, so the utterance ends when its speech stops. Commands are
+short, so they never fill enough of the window to lift the percentile.
 
 A recognizer decodes only inside speech segments. ``short_pause`` after speech lets
 it act early on a phrase that cannot grow into a longer one; ``end_pause`` closes the
@@ -27,9 +34,10 @@ class EndpointConfig:
     end_pause: float = 0.56  # seconds of silence that end an utterance
     pre_roll: float = 0.3  # audio kept before the detected speech start
     max_speech: float = 4.0  # longer than this: not a command
-    threshold_db: float = 9.0  # frame energy above the noise floor that counts as speech
-    floor_rise_db: float = 0.02  # per frame: how fast the noise floor may rise
-    min_level_db: float = -62.0  # below this a frame is silence whatever the floor
+    threshold_db: float = 7.0  # frame energy above the background level that counts as speech
+    background_s: float = 3.0  # seconds of frame levels the background level is taken from
+    background_percentile: float = 30.0
+    min_level_db: float = -62.0  # below this a frame is silence whatever the background
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,9 @@ class Segmenter:
         self.config = config or EndpointConfig()
         self._buf = b""
         self._frames = 0  # frames consumed
-        self._floor: float | None = None
+        self._levels = np.full(max(1, int(self.config.background_s / FRAME_S)), np.nan)
+        self._filled = 0
+        self._smooth: deque[float] = deque(maxlen=3)
         self._history: deque[tuple[bytes, bool]] = deque(
             maxlen=max(1, int(self.config.pre_roll / FRAME_S))
         )
@@ -102,20 +112,18 @@ class Segmenter:
 
     def _is_speech(self, frame: bytes) -> bool:
         samples = np.frombuffer(frame, dtype="<i2").astype(np.float64) / 32768.0
-        level = 10 * math.log10(float(np.mean(samples**2)) + 1e-12)
+        raw = 10 * math.log10(float(np.mean(samples**2)) + 1e-12)
+        self._smooth.append(raw)
+        level = sum(self._smooth) / len(self._smooth)  # 60 ms: steadier across plosives
         cfg = self.config
-        if self._floor is None:
-            self._floor = level
-        speech = level > max(self._floor + cfg.threshold_db, cfg.min_level_db)
-        if level < self._floor:
-            self._floor = 0.7 * self._floor + 0.3 * level
-        elif not speech:
-            self._floor += min(level - self._floor, 0.2)
-        elif self._in_speech and self._speech_frames * FRAME_S > cfg.max_speech:
-            self._floor += 5 * cfg.floor_rise_db  # a lasting loud noise: adapt faster
+        if self._filled == 0:
+            background = level
         else:
-            self._floor += cfg.floor_rise_db
-        return speech
+            known = self._levels[: min(self._filled, self._levels.size)]
+            background = float(np.percentile(known, cfg.background_percentile))
+        self._levels[self._filled % self._levels.size] = level
+        self._filled += 1
+        return level > max(background + cfg.threshold_db, cfg.min_level_db)
 
     def _frame(self, frame: bytes) -> list[Event]:
         speech = self._is_speech(frame)

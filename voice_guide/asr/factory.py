@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from voice_guide.asr.model_dir import check_vosk_model, find_vosk_model
+from voice_guide.asr.model_dir import PREFERRED, check_vosk_model, find_vosk_model
 from voice_guide.errors import UserError
 from voice_guide.intents import DEFAULT_TABLE, PhraseTable
 from voice_guide.ports import Recognizer
@@ -29,7 +29,7 @@ def make_recognizer(engine: str = "auto", *, table: PhraseTable | None = None,
         found = find_vosk_model(model_dir)
         if found is None and engine == "vosk":
             raise UserError("no Vosk model found; pass --model DIR, set VOICE_GUIDE_MODEL, or "
-                            "run 'voice-guide models download'.")
+                            f"run 'voice-guide models pull {PREFERRED}'.")
         if found is not None:
             check_vosk_model(found)
             from voice_guide.asr.vosk_engine import make_vosk

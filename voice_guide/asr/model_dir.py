@@ -32,7 +32,9 @@ def find_vosk_model(explicit: Path | None = None) -> Path | None:
         return None
     if looks_like_vosk_model(root / PREFERRED):
         return root / PREFERRED
-    found = sorted(p for p in root.iterdir() if p.is_dir() and looks_like_vosk_model(p))
+    # Hidden directories are unfinished pulls ('.<name>.tmp-*'), never a model to use.
+    found = sorted(p for p in root.iterdir()
+                   if not p.name.startswith(".") and p.is_dir() and looks_like_vosk_model(p))
     return found[0] if found else None
 
 
@@ -45,7 +47,7 @@ def check_vosk_model(path: Path) -> None:
 def _check_files(path: Path) -> None:
     if not path.exists():
         raise UserError(f"{path}: no such model directory; pass a Vosk model directory with "
-                        "--model or run 'voice-guide models download'.")
+                        f"--model or run 'voice-guide models pull {PREFERRED}'.")
     if not path.is_dir():
         raise UserError(f"{path}: a Vosk model is a directory, not a file; pass the unpacked "
                         "model directory.")
@@ -59,16 +61,20 @@ def _check_files(path: Path) -> None:
     for fst in fsts:
         if not fst.is_file():
             raise UserError(f"{path}: the Vosk model is incomplete ({fst.relative_to(path)} is "
-                            "missing); download it again.")
+                            f"missing); {_again(path)}")
         with fst.open("rb") as f:
             if f.read(4) != _FST_MAGIC:
                 raise UserError(f"{path}: {fst.relative_to(path)} is damaged (not an OpenFst "
-                                "file); download the model again.")
+                                f"file); {_again(path)}")
     with mdl.open("rb") as f:
         head = f.read(64)
     if b"TransitionModel" not in head:
         raise UserError(f"{path}: am/final.mdl is damaged (not a Kaldi acoustic model); "
-                        "download the model again.")
+                        f"{_again(path)}")
+
+
+def _again(path: Path) -> str:
+    return f"get it again with 'voice-guide models pull {path.name}'."
 
 
 def vosk_module() -> Any:
@@ -92,6 +98,6 @@ def load_vosk_model(path: Path) -> Any:
             model = vosk.Model(str(key))
         except Exception as err:
             raise UserError(f"{path}: the Vosk model could not be loaded (damaged or for another "
-                            "Vosk version); download it again.") from err
+                            f"Vosk version); {_again(path)}") from err
         _models[key] = model
         return model

@@ -8,7 +8,9 @@ a new utterance begins, so "next ... next" gives two commands; but when the earl
 decision was a rejection, the rest of that segment is the rest of a sentence and is
 ignored. A hit judged early with modest confidence is held until the pause is long
 enough to end the utterance, and dropped if speech goes on (it was the start of a
-sentence: "keep ... your palms flat").
+sentence: "keep ... your palms flat"). With ``quiet_edge_db`` set, words at the edges
+of an utterance far quieter than its loudest word (another talker in the room) are
+dropped before the utterance is judged (see ``dominant.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections import deque
 from dataclasses import replace
 
 from voice_guide.asr.decoded import UtteranceDecoder
+from voice_guide.asr.dominant import drop_quiet_edges
 from voice_guide.asr.endpoint import FRAME_S, Audio, End, EndpointConfig, Segmenter, Start
 from voice_guide.asr.rejection import RejectionRules, judge
 from voice_guide.intents import PhraseTable
@@ -26,14 +29,18 @@ from voice_guide.ports import SAMPLE_RATE, Heard
 log = logging.getLogger(__name__)
 
 _RESTART_PRE_ROLL = 10  # frames kept to start a follow-up utterance inside a segment
+_MAX_KEPT_BYTES = 20 * SAMPLE_RATE * 2  # longer utterances are sentences: no edge trimming
 
 
 class SegmentedRecognizer:
     def __init__(self, name: str, decoder: UtteranceDecoder, table: PhraseTable,
                  growable: frozenset[str], rules: RejectionRules,
                  endpoint: EndpointConfig | None = None, early: bool = True,
-                 early_confidence: float = 0.7) -> None:
+                 early_confidence: float = 0.7, quiet_edge_db: float | None = None) -> None:
         self.name = name
+        self._quiet_edge_db = quiet_edge_db
+        self._audio: list[bytes] = []  # what the decoder was fed for this utterance
+        self._audio_len = 0
         self._decoder = decoder
         self._table = table
         self._growable = growable
@@ -95,7 +102,7 @@ class SegmentedRecognizer:
                     self._first_speech = now - FRAME_S
                     return []
             if self._decoding:
-                self._decoder.feed(event.audio)
+                self._feed(event.audio)
                 crossed = abs(event.silence - self._short_pause) < FRAME_S / 2
                 if self._early and crossed and self._can_decide_early():
                     return self._decide(now, early=True)
@@ -109,9 +116,16 @@ class SegmentedRecognizer:
 
     def _begin(self, at: float, audio: bytes) -> None:
         self._decoder.begin()
-        self._decoder.feed(audio)
+        self._audio, self._audio_len = [], 0
+        self._feed(audio)
         self._decoding = True
         self._utt_start = at
+
+    def _feed(self, audio: bytes) -> None:
+        self._decoder.feed(audio)
+        if self._quiet_edge_db is not None and self._audio_len < _MAX_KEPT_BYTES:
+            self._audio.append(audio)
+            self._audio_len += len(audio)
 
     def _can_decide_early(self) -> bool:
         command = self._table.parse(self._decoder.partial())
@@ -120,6 +134,9 @@ class SegmentedRecognizer:
     def _decide(self, now: float, early: bool = False) -> list[Heard]:
         decoded = self._decoder.finish()
         self._decoding = False
+        if self._quiet_edge_db is not None and self._audio_len < _MAX_KEPT_BYTES:
+            decoded = drop_quiet_edges(decoded, b"".join(self._audio), self._quiet_edge_db)
+        self._audio, self._audio_len = [], 0
         self._recent.clear()
         first = self._first_speech if self._first_speech is not None else self._utt_start
         speech_seconds = max(0.0, self._last_speech - first)

@@ -16,8 +16,13 @@ from voice_guide.intents import PhraseTable
 from voice_guide.ports import SAMPLE_RATE, Heard
 
 ENGINE = "vosk"
-FILLERS = 40  # garbage words added to the grammar; see grammar.filler_words
+# Garbage words added to the grammar (grammar.filler_words). With the Korean model the
+# fillers are rare one-syllable words that also swallow real commands: on the dev set
+# (tests/asr_devset.py) 40 fillers missed twice as many clean commands as 0-5, with no
+# fewer false commands; the word-confidence and duration checks do the rejecting.
+FILLERS = 5
 RULES = RejectionRules(min_word_conf=0.55)
+QUIET_EDGE_DB = 6.0  # see dominant.py
 
 
 class VoskDecoder:
@@ -87,7 +92,8 @@ def make_vosk(table: PhraseTable, model_dir: Path, naive: bool = False,
         recognizer = NaiveVoskRecognizer(model, grammar, table)
     else:
         grow = growable(table.all_phrases())
-        recognizer = SegmentedRecognizer(ENGINE, VoskDecoder(model, grammar), table, grow, rules)
+        recognizer = SegmentedRecognizer(ENGINE, VoskDecoder(model, grammar), table, grow, rules,
+                                         quiet_edge_db=QUIET_EDGE_DB)
     recognizer.unknown_words = unknown
     return recognizer
 

@@ -1,0 +1,242 @@
+"""Speech output on a real (private) PulseAudio server: pyttsx3 through the TTS worker into a
+null sink; the hang guard; StopSpeech; the espeak-ng fallback.
+
+Each speech test checks two things separately. The audio path: what the synthesizer handed
+to the player (tapped on its way in) is found in the recording of the speaker sink, aligned,
+with high correlation and the same level. The speech: pocketsphinx hears the phrase in the
+clean tapped audio (if not, the engine cannot hear that voice/phrase and the audio path is not
+to blame) and then in the recording.
+
+Phrases: with espeak's American voice through pyttsx3, pocketsphinx hears "time left" and
+"go back" reliably; "next step" often comes out as "what step" and "skip" is often missed,
+even on the clean audio, so they are not used here. The espeak-ng command's "time left",
+recorded from the sink, scored right at the rejection threshold (heard at 0.7x level,
+rejected at 1.0x), so the fallback test says "go back"."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Iterator
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from voice_guide.asr.factory import make_recognizer
+from voice_guide.audio.playback import PcmPlayer
+from voice_guide.audio.wav_input import to_pcm16
+from voice_guide.dialog.actions import Say
+from voice_guide.dialog.events import Event, SpeechFinished
+from voice_guide.intents import Intent
+from voice_guide.shell.clock import MonotonicClock
+from voice_guide.speech.espeak_tts import EspeakCliSynthesizer
+from voice_guide.speech.pyttsx3_tts import Pyttsx3Synthesizer
+from voice_guide.speech.tts_worker import SynthOption, TtsWorker
+from voice_guide.testing.pulse import PulseServer, match_recording, private_pulse
+
+Samples = npt.NDArray[np.float32]
+SPOKEN_WPM = 160
+# Recording a little longer after the last sound: the monitor may run behind the wall clock.
+SETTLE_S = 1.5
+MIN_CORRELATION = 0.9
+
+
+class TappedPlayer(PcmPlayer):
+    """The real player, also keeping a copy of every sound it is given (at the given volume)."""
+
+    def __init__(self, device: str | None = None) -> None:
+        super().__init__(device)
+        self.sounds: list[tuple[Samples, int]] = []
+
+    def play(
+        self, samples: Samples, rate: int, volume: float = 1.0,
+        stop: threading.Event | None = None,
+    ) -> bool:
+        self.sounds.append(((samples * volume).astype(np.float32), rate))
+        return super().play(samples, rate, volume, stop)
+
+
+@pytest.fixture
+def pulse() -> Iterator[PulseServer]:
+    with private_pulse() as server:
+        yield server
+
+
+@pytest.fixture
+def player(pulse: PulseServer) -> Iterator[TappedPlayer]:
+    out = TappedPlayer(None)
+    yield out
+    out.close()
+
+
+def heard_intents(samples: Samples, rate: int = 16_000) -> list[Intent]:
+    from voice_guide.audio.wav_input import resample
+
+    recognizer, _ = make_recognizer("pocketsphinx")
+    mono = resample(samples, rate, 16_000) if rate != 16_000 else samples
+    quiet = np.zeros(8_000, dtype=np.float32)
+    padded = np.concatenate([quiet, mono, quiet, quiet])
+    pcm = to_pcm16(padded)
+    found = []
+    for at in range(0, len(pcm), 3200):
+        found += recognizer.accept(pcm[at : at + 3200])
+    found += recognizer.flush()
+    return [h.command.intent for h in found]
+
+
+def check_spoken(player: TappedPlayer, recorded: Samples, intent: Intent) -> None:
+    """The one sound the player got is in the recording intact, and both carry ``intent``."""
+    assert len(player.sounds) == 1, f"expected one sound, the player got {len(player.sounds)}"
+    played, rate = player.sounds[0]
+    assert heard_intents(played, rate) == [intent], (
+        f"pocketsphinx does not hear {intent.value} even in the clean synthesized audio")
+    match = match_recording(played, rate, recorded)
+    assert match.complete and match.correlation > MIN_CORRELATION, f"recording: {match}"
+    assert 0.7 < match.level_ratio < 1.3, f"recording: {match}"
+    assert heard_intents(recorded) == [intent], f"recording ({match})"
+
+
+def wait_finished(inbox: queue.Queue[Event | None], count: int, timeout_s: float) -> list[int]:
+    ids: list[int] = []
+    deadline = time.monotonic() + timeout_s
+    while len(ids) < count:
+        event = inbox.get(timeout=max(0.01, deadline - time.monotonic()))
+        assert isinstance(event, SpeechFinished)
+        ids.append(event.utterance_id)
+    return ids
+
+
+def test_worker_speaks_real_speech_into_the_speaker_sink(
+    pulse: PulseServer, player: TappedPlayer
+) -> None:
+    inbox: queue.Queue[Event | None] = queue.Queue()
+    clock = MonotonicClock()
+    worker = TtsWorker(
+        [SynthOption("pyttsx3", lambda: Pyttsx3Synthesizer(player))], inbox, clock
+    )
+    assert worker.start() == []
+    assert worker.engine_name == "pyttsx3"
+    recording = pulse.record(pulse.speaker_monitor)
+    try:
+        started = time.monotonic()
+        worker.say(Say(clock.now(), "time left", 7, SPOKEN_WPM))
+        assert wait_finished(inbox, 1, 20.0) == [7]
+        took = time.monotonic() - started
+        time.sleep(SETTLE_S)
+    finally:
+        samples = recording.stop()
+        worker.close()
+    assert worker.hangs == 0
+    assert took < 10.0
+    check_spoken(player, samples, Intent.TIME_LEFT)
+
+
+class HangingSynth:
+    """Stands in for a synthesizer whose say() never returns (until the test lets it go)."""
+
+    def __init__(self, release: threading.Event) -> None:
+        self.release = release
+        self.entered = threading.Event()
+
+    def say(self, text: str, words_per_minute: int, volume: float) -> None:
+        self.entered.set()
+        self.release.wait()
+
+    def stop(self) -> None:  # like a wedged engine: stop does nothing
+        pass
+
+
+def test_hang_guard_replaces_a_stuck_engine_and_still_reports(
+    pulse: PulseServer, player: TappedPlayer
+) -> None:
+    release = threading.Event()
+    made: list[object] = []
+    warnings: list[str] = []
+
+    def factory() -> HangingSynth | Pyttsx3Synthesizer:
+        synth: HangingSynth | Pyttsx3Synthesizer
+        synth = HangingSynth(release) if not made else Pyttsx3Synthesizer(player)
+        made.append(synth)
+        return synth
+
+    inbox: queue.Queue[Event | None] = queue.Queue()
+    clock = MonotonicClock()
+    worker = TtsWorker(
+        [SynthOption("pyttsx3", factory)], inbox, clock, slack_s=0.5, warn=warnings.append
+    )
+    worker.start()
+    recording = pulse.record(pulse.speaker_monitor)
+    try:
+        started = time.monotonic()
+        worker.say(Say(clock.now(), "one two", 1, 150))  # limit: 2 x 0.8 s + 0.5 s
+        assert wait_finished(inbox, 1, 10.0) == [1]
+        waited = time.monotonic() - started
+        assert isinstance(made[0], HangingSynth) and made[0].entered.is_set()
+        worker.say(Say(clock.now(), "go back", 2, SPOKEN_WPM))
+        assert wait_finished(inbox, 1, 20.0) == [2]
+        time.sleep(SETTLE_S)
+    finally:
+        samples = recording.stop()
+        release.set()
+        worker.close()
+    assert 2.0 <= waited < 4.0, f"the guard fired after {waited:.1f} s"
+    assert worker.hangs == 1
+    assert len(made) == 2 and isinstance(made[1], Pyttsx3Synthesizer)
+    assert len(warnings) == 1 and "did not finish" in warnings[0]
+    check_spoken(player, samples, Intent.BACK)  # the fresh engine spoke
+
+
+def test_stop_speech_cuts_short_and_drops_queued_ones(
+    pulse: PulseServer, player: TappedPlayer
+) -> None:
+    inbox: queue.Queue[Event | None] = queue.Queue()
+    clock = MonotonicClock()
+    worker = TtsWorker(
+        [SynthOption("pyttsx3", lambda: Pyttsx3Synthesizer(player))], inbox, clock
+    )
+    worker.start()
+    long_text = " ".join(["this sentence keeps going for a long while"] * 4)  # ~13 s at 150 wpm
+    try:
+        worker.say(Say(clock.now(), long_text, 1, 150))
+        worker.say(Say(clock.now(), long_text, 2, 150))
+        time.sleep(2.5)
+        stopped = time.monotonic()
+        worker.stop_speech()
+        assert wait_finished(inbox, 2, 5.0) == [1, 2]
+        reaction = time.monotonic() - stopped
+        worker.say(Say(clock.now(), "next", 3, 150))  # speech after a stop is spoken again
+        assert wait_finished(inbox, 1, 15.0) == [3]
+    finally:
+        worker.close()
+    assert reaction < 1.0, f"stopping took {reaction:.2f} s"
+    assert worker.hangs == 0
+
+
+def test_falls_back_to_the_espeak_command(pulse: PulseServer, player: TappedPlayer) -> None:
+    def broken() -> Pyttsx3Synthesizer:
+        raise RuntimeError("no pyttsx3 here")
+
+    inbox: queue.Queue[Event | None] = queue.Queue()
+    clock = MonotonicClock()
+    worker = TtsWorker(
+        [
+            SynthOption("pyttsx3", broken),
+            SynthOption("espeak-ng", lambda: EspeakCliSynthesizer(player)),
+        ],
+        inbox,
+        clock,
+    )
+    notes = worker.start()
+    assert notes == ["pyttsx3 could not start: no pyttsx3 here"]
+    assert worker.engine_name == "espeak-ng"
+    recording = pulse.record(pulse.speaker_monitor)
+    try:
+        worker.say(Say(clock.now(), "go back", 4, SPOKEN_WPM))
+        assert wait_finished(inbox, 1, 20.0) == [4]
+        time.sleep(SETTLE_S)
+    finally:
+        samples = recording.stop()
+        worker.close()
+    check_spoken(player, samples, Intent.BACK)
