@@ -40,9 +40,12 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-if [ "$want_test" = 1 ]; then
-  .venv/bin/python -m pip install -q -e '.[test]'
-else
-  .venv/bin/python -m pip install -q -e .
+target=.
+[ "$want_test" = 1 ] && target='.[test]'
+# pip's own chatter goes to a log; it is shown only when the install fails.
+if ! .venv/bin/python -m pip install -q -e "$target" >.venv/pip-install.log 2>&1; then
+  cat .venv/pip-install.log >&2
+  echo "setup: installing the Python packages failed (log above, also in .venv/pip-install.log)" >&2
+  exit 1
 fi
 echo "setup: ready (.venv/bin/voice-guide)"

@@ -57,7 +57,8 @@ def read_commands(stream: TextIO, table: PhraseTable, inbox: queue.Queue[Event |
 def run_text(routine: FlatRoutine, settings: GuideSettings, table: PhraseTable, clock: Clock,
              stream: TextIO | None = None, echo: Callable[[str], None] | None = None,
              listeners: Sequence[Callable[[Action], None]] = ()) -> int:
-    """Run until the routine ends (0), the session is ended early (1) or input closes (1)."""
+    """Run until the routine ends, the user ends the session, or input closes; 0 in each case
+    (ending early is the user's choice, not an error; the session log records which it was)."""
     out = echo or (lambda s: print(s, flush=True))
     inbox: queue.Queue[Event | None] = queue.Queue()
     reader = threading.Thread(
@@ -68,7 +69,7 @@ def run_text(routine: FlatRoutine, settings: GuideSettings, table: PhraseTable, 
     conductor = Conductor(Guide(routine, settings), clock, inbox, TextPerformer(inbox, clock, out),
                           listeners)
     reader.start()
-    completed = conductor.run()
+    conductor.run()
     if conductor.completed is None:
         out("Input closed; the session ended.")
-    return 0 if completed else 1
+    return 0
