@@ -255,3 +255,23 @@ def test_hours_of_routine_run_without_reading_a_clock_or_sleeping(
     log = simulate(Guide(routine(*long_steps)))
     assert log[-1].t > 5 * 3600
     assert isinstance(log[-1], Finished) and log[-1].completed
+
+
+def test_start_at_a_later_step_says_safety_first_then_where_we_are() -> None:
+    from voice_guide.dialog.actions import Say, StepStarted
+    from voice_guide.dialog.events import SpeechFinished, Start
+    from voice_guide.dialog.guide import Guide
+    from voice_guide.routine.catalog import resolve
+    from voice_guide.routine.loader import load_flat
+
+    routine = load_flat(resolve("back-massage"))
+    guide = Guide(routine, start_at=6, resumed=True)
+    said = [a for a in guide.handle(Start(0.0)) if isinstance(a, Say)]
+    texts = [a.text for a in said]
+    assert all(s in texts for s in routine.safety)
+    assert texts[-1].startswith("Welcome back. We were at step 7")
+    out: list[object] = []
+    for a in said:
+        out += guide.handle(SpeechFinished(1.0, a.utterance_id))
+    started = [a for a in out if isinstance(a, StepStarted)]
+    assert [s.position for s in started] == [7]

@@ -63,8 +63,15 @@ def _marks_for(step: RunStep, settings: GuideSettings) -> list[Mark]:
 class Guide:
     """Walks a :class:`FlatRoutine`, one step at a time."""
 
-    def __init__(self, routine: FlatRoutine, settings: GuideSettings | None = None) -> None:
+    def __init__(self, routine: FlatRoutine, settings: GuideSettings | None = None, *,
+                 start_at: int = 0, resumed: bool = False) -> None:
+        """``start_at`` is the 0-based step to begin with after the introduction (for
+        ``--from-step`` and ``--resume``); ``resumed`` says so aloud ("Welcome back...")."""
+        if not 0 <= start_at < max(1, len(routine.steps)):
+            raise ValueError(f"start_at {start_at} is outside the routine's steps")
         self.routine = routine
+        self.start_at = start_at
+        self.resumed = resumed
         self.settings = settings or GuideSettings()
         self.phase = Phase.NOT_STARTED
         self.index = -1  # current step, 0-based; -1 during the introduction
@@ -135,7 +142,7 @@ class Guide:
         if self.phase is not Phase.NOT_STARTED:
             return
         self.phase = Phase.INTRO
-        self._say(*N.intro_sentences(self.routine), narration=True)
+        self._say(*self._intro(), narration=True)
 
     def _tick(self) -> None:
         if self.phase is not Phase.STEP or self.paused or self.confirming_quit:
@@ -193,7 +200,7 @@ class Guide:
         self._emit(Listen(self._now, True))
         if self.phase is Phase.INTRO:
             if not self.paused and not self.confirming_quit:
-                self._enter(0)
+                self._enter(self.start_at)
         elif (self.phase is Phase.STEP and self.timer is not None and not self._narration
               and not self.paused and not self.confirming_quit):
             self.timer.run(self._now)
@@ -251,7 +258,7 @@ class Guide:
     def _on_repeat(self, cmd: Command) -> None:
         self._interrupt()
         if self.phase is Phase.INTRO:
-            self._say(*N.intro_sentences(self.routine), narration=True)
+            self._say(*self._intro(), narration=True)
             return
         step = self.step
         assert step is not None
@@ -397,6 +404,13 @@ class Guide:
 
     def _narration_was_cut(self) -> bool:
         return self.timer is not None and not self.timer.started and not self._narration
+
+    def _intro(self) -> list[str]:
+        if self.start_at == 0 and not self.resumed:
+            return N.intro_sentences(self.routine)
+        step = self.routine.steps[self.start_at]
+        return N.late_start_sentences(self.routine, step, self.start_at + 1, self.total,
+                                      resumed=self.resumed)
 
     # ----------------------------------------------------------------- output
     def _emit(self, action: Action) -> None:

@@ -85,6 +85,15 @@ def intro_sentences(routine: FlatRoutine) -> list[str]:
     ]
 
 
+def late_start_sentences(routine: FlatRoutine, step: RunStep, position: int, total: int,
+                         resumed: bool) -> list[str]:
+    """The introduction when starting part-way: the safety sentences in full, then where we are."""
+    side = f", {step.side.value} side" if step.side else ""
+    where = f"step {position}{side}, {step.title[:1].lower()}{step.title[1:]}."
+    opening = f"Welcome back. We were at {where}" if resumed else f"Starting at {where}"
+    return [f"{routine.title}.", *routine.safety, opening]
+
+
 COUNT_WORDS = ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen", "Sixteen", "Seventeen", "Eighteen", "Nineteen", "Twenty"]
 
 
