@@ -63,6 +63,7 @@ def _run_voice(
     listen_guard_s: float | None,
     listeners: Sequence[Callable[[Action], None]],
 ) -> int:
+    from voice_guide import timeline
     from voice_guide.asr.factory import make_recognizer
     from voice_guide.asr.vocabulary import warning_line
     from voice_guide.audio.cues import CuePlayer
@@ -104,7 +105,7 @@ def _run_voice(
              SynthOption("espeak-ng", lambda: EspeakCliSynthesizer(speaker)),
              SynthOption(SilentSynthesizer.name, SilentSynthesizer)],
             inbox, clock, volume=settings.volume, warn=warn,
-            on_speak=lambda say: echo(f"guide: {say.text}"),
+            on_speak=lambda say: echo(timeline.text(say) or ""),
         )
         for note in tts.start():
             warn(note)
