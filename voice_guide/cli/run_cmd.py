@@ -27,6 +27,9 @@ def register(sub: Any, name: str, help_text: str) -> None:
     add_routine_argument(parser)
     parser.add_argument("--text", action="store_true",
                         help="print the narration and read typed commands (no audio)")
+    parser.add_argument("--plain", action="store_true",
+                        help="print a running transcript instead of the live view "
+                             "(always so when the output is not a terminal)")
     parser.add_argument("--engine", choices=["auto", "vosk", "pocketsphinx"], default="auto",
                         help="speech recognizer (default: Vosk if a model is installed)")
     parser.add_argument("--model", type=Path, metavar="DIR", help="Vosk model directory")
@@ -55,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             return int(run_voice(
                 routine, settings, engine=args.engine, model_dir=args.model, table=table,
                 input_device=args.input_device, output_device=args.output_device,
-                listeners=[log] if log else [],
+                listeners=[log] if log else [], live=live_view_wanted(args),
             ))
         except DeviceUnavailable as err:
             if args.input_device or args.output_device:
@@ -69,3 +72,10 @@ def run(args: argparse.Namespace) -> int:
 
     log = session_listener(args, routine, "text")
     return run_text(routine, settings, table, clock, listeners=[log] if log else [])
+
+
+def live_view_wanted(args: argparse.Namespace) -> bool:
+    """The live view needs a terminal that can redraw; otherwise the plain transcript."""
+    import os
+
+    return not args.plain and sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb"
