@@ -19,6 +19,7 @@ from pathlib import Path
 
 from voice_guide.testing.pulse import private_pulse
 
+REPO = Path(__file__).resolve().parent.parent
 HANG_GUARD_S = 90.0
 
 ROUTINE = """\
@@ -65,11 +66,10 @@ def test_voice_run_in_a_terminal_shows_the_live_view(tmp_path: Path) -> None:
     routine = write_routine(tmp_path, seconds=60)
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 80, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "30"}
-    with private_pulse():
+    with private_pulse() as pulse:
+        env = dict(pulse.env, TERM="xterm-256color", COLUMNS="80", LINES="30")
         proc = subprocess.Popen(command(routine), stdin=subprocess.DEVNULL, stdout=slave,
-                                stderr=slave, env={**env, **os.environ, "TERM": "xterm-256color"},
-                                start_new_session=True)
+                                stderr=slave, env=env, cwd=REPO, start_new_session=True)
         os.close(slave)
         raw = b""
         deadline = time.monotonic() + HANG_GUARD_S
@@ -115,10 +115,10 @@ def test_voice_run_in_a_terminal_shows_the_live_view(tmp_path: Path) -> None:
 
 def test_voice_run_into_a_pipe_prints_the_plain_transcript(tmp_path: Path) -> None:
     routine = write_routine(tmp_path, seconds=2)
-    with private_pulse():
+    with private_pulse() as pulse:
         done = subprocess.run(command(routine), stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True, timeout=HANG_GUARD_S,
-                              env={**os.environ, "TERM": "xterm-256color"})
+                              text=True, timeout=HANG_GUARD_S, cwd=REPO,
+                              env=dict(pulse.env, TERM="xterm-256color"))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "== step 1/1: Warm up" in done.stdout, done.stdout
     assert "guide: Rest your hands." in done.stdout, done.stdout

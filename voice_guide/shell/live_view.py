@@ -9,6 +9,7 @@ put in ``Text`` objects, never parsed as markup.
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from rich.console import Console, RenderableType
@@ -32,6 +33,8 @@ from voice_guide.shell.snapshot import (
 )
 from voice_guide.text_safety import printable
 from voice_guide.timeline import clock_text
+
+log = logging.getLogger(__name__)
 
 REFRESH_S = 0.25
 METER_CELLS = 20
@@ -135,6 +138,7 @@ class LiveView:
         self._console = console or Console()
         self._refresh_s = refresh_s
         self._live: Live | None = None
+        self.error: Exception | None = None
         self._closing = threading.Event()
         self._thread = threading.Thread(target=self._run, name="live-view", daemon=True)
 
@@ -166,10 +170,14 @@ class LiveView:
         return render(self.box.current, self._clock.now())
 
     def _run(self) -> None:
-        while not self._closing.wait(self._refresh_s):
-            live = self._live
-            if live is not None:
-                live.update(self._frame(), refresh=True)
+        try:
+            while not self._closing.wait(self._refresh_s):
+                live = self._live
+                if live is not None:
+                    live.update(self._frame(), refresh=True)
+        except Exception as err:  # a drawing problem must never stop the session
+            self.error = err
+            log.warning("the live view stopped redrawing: %s", err)
 
 
 class ViewFeed:
