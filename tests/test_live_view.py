@@ -14,6 +14,7 @@ from rich.console import Console
 from tests.guide_helpers import routine, script, step
 from voice_guide.cli.run_cmd import live_view_wanted
 from voice_guide.dialog.actions import Action, Say, StepStarted
+from voice_guide.dialog.events import Start
 from voice_guide.dialog.guide import Guide
 from voice_guide.routine.catalog import resolve
 from voice_guide.routine.loader import load_flat
@@ -170,3 +171,26 @@ def test_live_view_only_on_a_terminal_and_not_with_plain(monkeypatch: pytest.Mon
     assert live_view_wanted(live) and not live_view_wanted(plain)
     monkeypatch.setenv("TERM", "dumb")
     assert not live_view_wanted(live)
+
+
+def test_view_feed_publishes_what_the_shell_reports() -> None:
+    from voice_guide.intents import Command, Intent
+    from voice_guide.ports import Heard
+    from voice_guide.shell.live_view import ViewFeed
+    from voice_guide.testing import FakeClock
+
+    guide = Guide(routine(step("hold", duration=(60, 60))), GuideSettings())
+    clock = FakeClock()
+    feed = ViewFeed(S.SnapshotBox(S.first("Test routine", 1, 0.8)), guide, clock)
+    for action in guide.handle(Start(clock.now())):
+        feed.action(action)
+    assert feed.box.current.speaking == ""  # the speech worker has not started it yet
+    assert feed.box.current.session_remaining == 60
+    feed.speaking(Say(0.0, "Hello.", 1, 150))
+    feed.heard(Heard(Command(Intent.NEXT, "next"), "next", 0.8, 0.0, 0.5, 0.6, "pocketsphinx"))
+    feed.block(np.full(1600, 16000, dtype="<i2").tobytes())
+    snap = feed.box.current
+    assert snap.speaking == "Hello." and snap.mic_level > 0.8
+    assert snap.last_heard == S.HeardNote(0.0, "next", "next", True, 0.8)
+    feed.rejected("nest", None)
+    assert feed.box.current.last_heard == S.HeardNote(0.0, "nest", None, False)

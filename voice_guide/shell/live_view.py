@@ -21,6 +21,7 @@ from rich.text import Text
 
 from voice_guide.dialog.actions import Action, Say
 from voice_guide.dialog.guide import Guide
+from voice_guide.intents import Intent
 from voice_guide.ports import Clock, Heard
 from voice_guide.shell.snapshot import (
     HeardNote,
@@ -202,3 +203,8 @@ class ViewFeed:
 
     def block(self, pcm: bytes) -> None:
         self.box.publish(MicLevel(self._clock.now(), mic_level(pcm)))
+
+    def rejected(self, text: str, intent: Intent | None) -> None:
+        """Something heard and not taken as a command (for a recognizer that reports these)."""
+        self.box.publish(HeardNote(self._clock.now(), text, intent.value if intent else None,
+                                   accepted=False))
