@@ -34,6 +34,8 @@ def run_voice(
     echo: Callable[[str], None] = print,
     listen_guard_s: float | None = None,
     listeners: Sequence[Callable[[Action], None]] = (),
+    start_at: int = 0,
+    resumed: bool = False,
 ) -> int:
     """Run ``routine`` by voice; 0 when the session ends, 130 on Ctrl-C.
 
@@ -43,7 +45,8 @@ def run_voice(
         return _run_voice(
             routine, settings, engine=engine, model_dir=model_dir, table=table,
             input_device=input_device, output_device=output_device, echo=echo,
-            listen_guard_s=listen_guard_s, listeners=listeners,
+            listen_guard_s=listen_guard_s, listeners=listeners, start_at=start_at,
+            resumed=resumed,
         )
     except KeyboardInterrupt:  # also when it comes while starting up or shutting down
         echo("stopped.")
@@ -62,6 +65,8 @@ def _run_voice(
     echo: Callable[[str], None],
     listen_guard_s: float | None,
     listeners: Sequence[Callable[[Action], None]],
+    start_at: int = 0,
+    resumed: bool = False,
 ) -> int:
     from voice_guide.asr.factory import make_recognizer
     from voice_guide.asr.vocabulary import warning_line
@@ -123,7 +128,7 @@ def _run_voice(
         performer = VoicePerformer(
             tts, cues, listener, volume=settings.volume, echo=echo, echo_speech=False
         )
-        conductor = Conductor(Guide(routine, settings), clock, inbox, performer, listeners)
+        conductor = Conductor(Guide(routine, settings, start_at=start_at, resumed=resumed), clock, inbox, performer, listeners)
         conductor.run()
         if listener.error is not None:
             raise UserError(f"the microphone stopped ({listener.error}); {TEXT_HINT}.")
