@@ -38,7 +38,7 @@ _KEPT = (StepStarted, CommandTaken, Paused, Resumed, Finished)
 RUN_TIMEOUT_S = 0.25  # longest a write may hold up the guide while a session runs
 RETRY_AFTER_S = 2.0  # after a failed write, wait this long before trying again
 WARN_AFTER_S = 3.0  # a lock shorter than this is ordinary sharing, not worth a word
-CLOSE_TIMEOUT_S = 10.0  # at the end, keep trying this long before giving up
+CLOSE_TIMEOUT_S = 10.0  # at the end, wait this long for a lock to go before giving up
 
 
 @dataclass
@@ -212,7 +212,7 @@ class SessionLog:
         while not self._flush(2.0):
             if self._problem is not None and self._problem.permanent:
                 break  # already said: the session went on without a log
-            if self._monotonic() >= deadline:
+            if self._monotonic() >= deadline or "locked" not in str(self._problem):
                 self.warn(f"the session log {self.path} {self._problem}; this session "
                           "could not be saved")
                 break
