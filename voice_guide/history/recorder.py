@@ -193,6 +193,8 @@ class SessionLog:
             self._end(action.completed, "completed" if action.completed else "quit")
         self._session_dirty = True
         self._try_flush()
+        if self.finished and self.saved:
+            self._release()  # the session is over and written: let the file go
 
     def _try_flush(self) -> None:
         if self._monotonic() >= self._next_try:
@@ -217,11 +219,14 @@ class SessionLog:
                           "could not be saved")
                 break
             time.sleep(0.2)
+        self._release()
+        return self.saved
+
+    def _release(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
         atexit.unregister(self._at_exit)
-        return self.saved
 
     def _at_exit(self) -> None:
         if not self._closed:
