@@ -28,12 +28,13 @@ def make_figure(row: SessionRow, steps: list[StepRow],
     colours = ["tab:green" if s.on_target else "tab:orange" if s.on_target is False
                else "tab:grey" for s in steps]
     ax.bar(xs, actual, color=colours, label="actual time")
-    for x, s in zip(xs, steps, strict=True):
-        if s.target_min_s is not None and s.target_max_s is not None:
-            lo, hi = s.target_min_s / 60, s.target_max_s / 60
-            ax.vlines(x, lo, hi, colors="black", linewidth=3)
-            ax.hlines([lo, hi], x - 0.3, x + 0.3, colors="black", linewidth=1)
-    ax.plot([], [], color="black", linewidth=3, label="target range")
+    ranged = [(x, s.target_min_s / 60, s.target_max_s / 60) for x, s in zip(xs, steps, strict=True)
+              if s.target_min_s is not None and s.target_max_s is not None]
+    if ranged:  # one line per step from its shortest to its longest time, with end caps
+        rx, lo, hi = zip(*ranged, strict=True)
+        ax.vlines(rx, lo, hi, colors="black", linewidth=3, label="target range")
+        ax.hlines([*lo, *hi], [x - 0.3 for x in rx] * 2, [x + 0.3 for x in rx] * 2,
+                  colors="black", linewidth=1)
     ax.set_xticks(xs, [str(s.position) for s in steps])
     ax.set_xlabel("step")
     ax.set_ylabel("minutes")

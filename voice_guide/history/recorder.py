@@ -27,6 +27,7 @@ from voice_guide.dialog.actions import (
     Listen,
     Paused,
     Resumed,
+    Say,
     StepStarted,
 )
 from voice_guide.history.query import StepRow
@@ -103,6 +104,7 @@ class SessionLog:
         self.end_reason: str | None = None
         self.last_t = 0.0
         self._paused_at: float | None = None
+        self._acted_t: float | None = None
         self._dirty_steps: set[int] = set()
         self._events: list[tuple[float, str, str]] = []
         self._session_dirty = True
@@ -157,6 +159,8 @@ class SessionLog:
     def __call__(self, action: Action) -> None:
         self.last_t = max(self.last_t, action.t)
         step = self.steps[-1] if self.steps else None
+        if not isinstance(action, Say | Listen | Finished):
+            self._acted_t = action.t  # the closing words do not count in the last step
         if isinstance(action, Listen):
             if action.on and step is not None and step.timed_from_t is None:
                 step.timed_from_t = action.t  # narration over: the step's own time begins
@@ -189,7 +193,7 @@ class SessionLog:
             self._add_pause(action.t - self._paused_at)
             self._paused_at = None
         elif isinstance(action, Finished):
-            self._end_step(action.t)
+            self._end_step(self._acted_t if self._acted_t is not None else action.t)
             self._end(action.completed, "completed" if action.completed else "quit")
         self._session_dirty = True
         self._try_flush()

@@ -108,8 +108,8 @@ class Conductor:
 
     def _dispatch(self, actions: Sequence[Action]) -> None:
         for action in actions:
-            self.performer.perform(action)
-            for listener in self.listeners:
+            for listener in self.listeners:  # first: a step is logged before it is shown
                 listener(action)
+            self.performer.perform(action)
             if isinstance(action, Finished):
                 self.completed = action.completed
