@@ -23,7 +23,9 @@ HANG_S = 120
 
 def start(db: Path, *args: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "VOICE_GUIDE_DB": str(db), "PYTHONUNBUFFERED": "1",
-           "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+           "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8",
+           # as under a desktop UTF-8 locale (en_US.UTF-8): stdin decodes strictly
+           "PYTHONIOENCODING": "utf-8:strict", "PYTHONUTF8": "0"}
     return subprocess.Popen([sys.executable, "-m", "voice_guide", "run", "--text", *args],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, cwd=ROOT, env=env)
@@ -60,7 +62,7 @@ def test_a_non_utf8_byte_does_not_stop_typed_commands(tmp_path: Path) -> None:
     proc = start(db)
     wait_for(proc, "== step 1/17")
     type_line(proc, b"\xff\xfe bad\n")
-    wait_for(proc, "not a command")
+    assert "not a command: '\ufffd\ufffd bad'" in wait_for(proc, "not a command")[-1]
     type_line(proc, b"where am i\n")
     wait_for(proc, "you: \"where am i\"")
     type_line(proc, b"quit\n")

@@ -128,7 +128,8 @@ def _run_voice(
         performer = VoicePerformer(
             tts, cues, listener, volume=settings.volume, echo=echo, echo_speech=False
         )
-        conductor = Conductor(Guide(routine, settings, start_at=start_at, resumed=resumed), clock, inbox, performer, listeners)
+        guide = Guide(routine, settings, start_at=start_at, resumed=resumed)
+        conductor = Conductor(guide, clock, inbox, performer, listeners)
         conductor.run()
         if listener.error is not None:
             raise UserError(f"the microphone stopped ({listener.error}); {TEXT_HINT}.")
