@@ -108,7 +108,8 @@ def reason_for(err: BaseException) -> LogProblem:
     if name.startswith("SQLITE_READONLY") or "readonly" in low or "read-only" in low:
         return LogProblem("is read-only", permanent=False)
     if name.startswith("SQLITE_IOERR") or "i/o" in low:
-        return LogProblem(f"cannot be written (disk error: {text})", permanent=False)
+        return LogProblem(f"cannot be written ({text}: is the disk full or failing?)",
+                          permanent=False)
     if isinstance(err, OSError):
         return LogProblem(f"cannot be opened ({err.strerror or err})", permanent=False)
     if name.startswith("SQLITE_CANTOPEN") or "unable to open" in low:
