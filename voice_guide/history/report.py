@@ -54,13 +54,13 @@ def session_heading(row: SessionRow) -> str:
 
 def step_table(steps: list[StepRow]) -> list[str]:
     """The per-step table: side, target range, actual time, pauses, repeats, commands."""
-    head = (f"{'step':>4}  {'title':<30} {'side':<5} {'target':>11} {'reps':>5} "
+    head = (f"{'step':>4}  {'title':<34} {'side':<5} {'target':>11} {'reps':>5} "
             f"{'actual':>6} {'on':>3} {'pauses':>10} {'repeats':>7}  commands")
     lines = [head]
     for s in steps:
         commands = ", ".join(s.commands) or "-"
         lines.append(
-            f"{s.position:>4}  {printable(s.title)[:30]:<30} {(s.side or '-'):<5} "
+            f"{s.position:>4}  {printable(s.title)[:34]:<34} {(s.side or '-'):<5} "
             f"{target_text(s):>11} {_reps(s):>5} {mmss(s.actual_s):>6} {_mark(s):>3} "
             f"{_pauses(s):>10} {s.repeats or '-':>7}  {commands}")
     on = sum(1 for s in steps if s.on_target)
