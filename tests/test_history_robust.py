@@ -206,7 +206,17 @@ def test_a_full_disk_does_not_stop_the_run(tmp_path: Path) -> None:
     assert out.count("== session completed") == 1  # the guide talked to the end
     assert "17 of 17 timed steps on target" in out  # and the table was still printed
     assert err.count("not being saved") == 1 and "Traceback" not in err
-    assert "could not be saved" in err
+    # what could not be written was set aside next to the log, and goes in at the next opening
+    assert "this session is kept in" in err and "goes into the log when it next opens" in err
+    assert len(list(tmp_path.glob("log.sqlite.unsaved-*.json"))) == 1
+    assert main(["history", "--db", str(db)]) == 0
+    assert not list(tmp_path.glob("log.sqlite.unsaved-*.json"))
+    (row,) = sessions(db)
+    assert row.status == "completed" and row.last_position == 17
+    with sqlite3.connect(db) as raw:
+        assert len(query.steps(raw, row.id)) == 17
+        (finished,) = raw.execute("SELECT count(*) FROM events WHERE type='finished'").fetchone()
+    assert finished == 1
 
 
 OLD_SCHEMA = """

@@ -6,13 +6,15 @@ sentence; ``SessionLog`` records a run; ``sessions`` and ``steps`` read them bac
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
 from voice_guide.errors import UserError
+from voice_guide.history.aside import bring_in
 from voice_guide.history.query import SessionRow, StepRow, sessions, steps
 from voice_guide.history.recorder import SessionLog
-from voice_guide.history.store import LogProblem, default_db_path, open_db
+from voice_guide.history.store import LogProblem, default_db_path, open_db, reason_for
 
 __all__ = ["SessionLog", "SessionRow", "StepRow", "connect", "default_db_path", "sessions",
            "steps"]
@@ -21,7 +23,11 @@ __all__ = ["SessionLog", "SessionRow", "StepRow", "connect", "default_db_path", 
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating and migrating) the log at ``path``, or one sentence saying why not."""
     try:
-        return open_db(path)
-    except LogProblem as err:
-        raise UserError(f"cannot open the session log {path}: it {err}; pass --no-log, or "
+        db = open_db(path)
+    except (LogProblem, sqlite3.Error) as err:
+        problem = reason_for(err)
+        raise UserError(f"cannot open the session log {path}: it {problem}; pass --no-log, or "
                         "point VOICE_GUIDE_DB or --db at another file") from None
+    with contextlib.suppress(sqlite3.Error):  # if locked now, the next opening brings them in
+        bring_in(db, path)  # sessions set aside when the log could not be written
+    return db

@@ -11,12 +11,10 @@ next attempt that works (at the latest when the session closes).
 from __future__ import annotations
 
 import atexit
-import contextlib
 import json
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from voice_guide import timeline
@@ -30,8 +28,10 @@ from voice_guide.dialog.actions import (
     Say,
     StepStarted,
 )
+from voice_guide.history.aside import bring_in, set_aside
 from voice_guide.history.query import StepRow
 from voice_guide.history.store import LogProblem, open_db, reason_for
+from voice_guide.history.writer import Snapshot, StepRecord, write
 from voice_guide.routine.model import FlatRoutine, RunStep
 
 _KEPT = (StepStarted, CommandTaken, Paused, Resumed, Finished)
@@ -40,27 +40,6 @@ RUN_TIMEOUT_S = 0.25  # longest a write may hold up the guide while a session ru
 RETRY_AFTER_S = 2.0  # after a failed write, wait this long before trying again
 WARN_AFTER_S = 3.0  # a lock shorter than this is ordinary sharing, not worth a word
 CLOSE_TIMEOUT_S = 10.0  # at the end, wait this long for a lock to go before giving up
-
-
-@dataclass
-class StepRecord:
-    seq: int
-    position: int
-    step_id: str
-    title: str
-    side: str | None
-    planned_s: float | None
-    target_min_s: float | None
-    target_max_s: float | None
-    reps_min: int | None
-    reps_max: int | None
-    started_t: float
-    ended_t: float | None = None
-    timed_from_t: float | None = None
-    paused_s: float = 0.0
-    pauses: int = 0
-    repeats: int = 0
-    commands: list[str] = field(default_factory=list)
 
 
 def target_range(step: RunStep | None) -> tuple[float | None, float | None, int | None, int | None]:
@@ -114,6 +93,7 @@ class SessionLog:
         self._next_try = 0.0
         self._warned = False
         self._closed = False
+        self._brought_in = False
         atexit.register(self._at_exit)
 
     # ------------------------------------------------------------------ status
@@ -219,8 +199,16 @@ class SessionLog:
             if self._problem is not None and self._problem.permanent:
                 break  # already said: the session went on without a log
             if self._monotonic() >= deadline or "locked" not in str(self._problem):
-                self.warn(f"the session log {self.path} {self._problem}; this session "
-                          "could not be saved")
+                kept = set_aside(self.path, self._snapshot(every_step=True))
+                if kept is None:
+                    self.warn(f"the session log {self.path} {self._problem}; this session "
+                              "could not be saved")
+                elif kept.parent == self.path.parent:
+                    self.warn(f"the session log {self.path} {self._problem}; this session is "
+                              f"kept in {kept} and goes into the log when it next opens")
+                else:
+                    self.warn(f"the session log {self.path} {self._problem}; this session is "
+                              f"kept in {kept}")
                 break
             time.sleep(0.2)
         self._release()
@@ -281,41 +269,19 @@ class SessionLog:
         self._worked()
         return True
 
+    def _snapshot(self, every_step: bool = False) -> Snapshot:
+        seqs = range(1, len(self.steps) + 1) if every_step else sorted(self._dirty_steps)
+        return Snapshot(
+            self.session_id, self.routine.id, self.routine.title, self.mode, self.started_at,
+            self.start_position, self.resumed_from, len(self.routine.steps), self.finished,
+            self.completed, self.last_t if self.finished else None, self.end_reason,
+            [self.steps[seq - 1] for seq in seqs], list(self._events))
+
     def _write(self, db: sqlite3.Connection) -> None:
-        db.execute("BEGIN IMMEDIATE")
-        session_id = self.session_id
-        try:
-            if not session_id:
-                cur = db.execute(
-                    "INSERT INTO sessions (routine_id, routine_title, mode, started_at, "
-                    "start_position, resumed_from, total_steps) VALUES (?,?,?,?,?,?,?)",
-                    (self.routine.id, self.routine.title, self.mode, self.started_at,
-                     self.start_position, self.resumed_from, len(self.routine.steps)))
-                session_id = int(cur.lastrowid or 0)
-            db.execute(
-                "UPDATE sessions SET finished=?, completed=?, duration_s=?, end_reason=? "
-                "WHERE id=?",
-                (int(self.finished), None if self.completed is None else int(self.completed),
-                 self.last_t if self.finished else None, self.end_reason, session_id))
-            for seq in sorted(self._dirty_steps):
-                s = self.steps[seq - 1]
-                db.execute(
-                    "INSERT OR REPLACE INTO steps (session_id, seq, position, step_id, title, "
-                    "planned_s, started_t, ended_t, paused_s, side, target_min_s, target_max_s, "
-                    "reps_min, reps_max, timed_from_t, pauses, repeats, commands) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (session_id, s.seq, s.position, s.step_id, s.title, s.planned_s,
-                     s.started_t, s.ended_t, s.paused_s, s.side, s.target_min_s,
-                     s.target_max_s, s.reps_min, s.reps_max, s.timed_from_t, s.pauses,
-                     s.repeats, ",".join(s.commands)))
-            db.executemany("INSERT INTO events VALUES (?,?,?,?)",
-                           [(session_id, t, kind, data) for t, kind, data in self._events])
-            db.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                db.execute("ROLLBACK")
-            raise
-        self.session_id = session_id
+        if not self._brought_in:
+            self._brought_in = True
+            bring_in(db, self.path)
+        self.session_id = write(db, self._snapshot())
         self._session_dirty = False
         self._dirty_steps.clear()
         self._events.clear()
