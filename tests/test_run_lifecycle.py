@@ -192,3 +192,13 @@ def test_resume_with_nothing_to_resume(capsys: pytest.CaptureFixture[str],
     err = capsys.readouterr().err
     assert "the last session of 'back-massage' (session 1) was completed" in err
     assert err.count("\n") == 1
+
+
+def test_no_log_writes_nothing_but_still_prints_the_table(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite"
+    proc = start(db, "--no-log", "--from-step", "2")
+    out, err = proc.communicate(b"", timeout=HANG_S)
+    assert proc.returncode == 0, err
+    assert b"Light massage of the whole back" in out.split(b"Input closed")[-1]
+    assert b"timed steps on target" in out and b"history show" not in out
+    assert not db.exists()

@@ -66,8 +66,10 @@ class SessionLog:
     def __init__(self, path: Path, routine: FlatRoutine, mode: str, started_at: str, *,
                  start_position: int = 1, resumed_from: int | None = None,
                  warn: Callable[[str], None] | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic, save: bool = True) -> None:
+        """``save=False`` keeps the session in memory only (``--no-log``: for the table)."""
         self.path = path
+        self.save = save
         self.routine = routine
         self.mode = mode
         self.started_at = started_at
@@ -94,7 +96,8 @@ class SessionLog:
         self._warned = False
         self._closed = False
         self._brought_in = False
-        atexit.register(self._at_exit)
+        if save:
+            atexit.register(self._at_exit)
 
     # ------------------------------------------------------------------ status
     @property
@@ -195,7 +198,7 @@ class SessionLog:
             self._end_step(self.last_t)
             self._end(False, end_reason)
         deadline = self._monotonic() + CLOSE_TIMEOUT_S
-        while not self._flush(2.0):
+        while self.save and not self._flush(2.0):
             if self._problem is not None and self._problem.permanent:
                 break  # already said: the session went on without a log
             if self._monotonic() >= deadline or "locked" not in str(self._problem):
@@ -254,7 +257,7 @@ class SessionLog:
 
     def _flush(self, timeout_s: float) -> bool:
         """Write what changed in one transaction; False (and the reason kept) if it failed."""
-        if self._problem is not None and self._problem.permanent:
+        if not self.save or (self._problem is not None and self._problem.permanent):
             return False
         if not self._pending():
             return True

@@ -82,22 +82,21 @@ class _Terminated(KeyboardInterrupt):
 
 
 class RunSession:
-    """Context for one run: the log (unless ``--no-log``), SIGTERM handled like Ctrl-C,
+    """Context for one run: the log (in memory only with ``--no-log``), SIGTERM handled like Ctrl-C,
     the session marked as it ended, and the step table printed."""
 
     def __init__(self, args: argparse.Namespace, routine: FlatRoutine, start: StartPoint,
                  mode: str, echo: Callable[[str], None] | None = None) -> None:
         self.echo = echo or (lambda s: print(s, flush=True))
-        self.log = None
         self.terminated = False
         self._old_term: Any = None
-        if not getattr(args, "no_log", False):
-            from voice_guide.history.recorder import SessionLog
+        from voice_guide.history.recorder import SessionLog
 
-            self.log = SessionLog(db_path(args), routine, mode,
-                                  datetime.now().isoformat(timespec="seconds"),
-                                  start_position=start.index + 1,
-                                  resumed_from=start.resumed_from)
+        saving = not getattr(args, "no_log", False)  # --no-log: kept in memory for the table
+        self.log: SessionLog | None = SessionLog(
+            db_path(args), routine, mode, datetime.now().isoformat(timespec="seconds"),
+            start_position=start.index + 1, resumed_from=start.resumed_from, save=saving)
+        if saving:
             self.log.open()  # a damaged or foreign log is said now; the run goes on
 
     @property
