@@ -7,6 +7,7 @@ sentence; ``SessionLog`` records a run; ``sessions`` and ``steps`` read them bac
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from pathlib import Path
 
@@ -14,10 +15,19 @@ from voice_guide.errors import UserError
 from voice_guide.history.aside import bring_in
 from voice_guide.history.query import SessionRow, StepRow, sessions, steps
 from voice_guide.history.recorder import SessionLog
-from voice_guide.history.store import LogProblem, default_db_path, open_db, reason_for
+from voice_guide.history.store import LogProblem, open_db, reason_for
 
 __all__ = ["SessionLog", "SessionRow", "StepRow", "connect", "default_db_path", "sessions",
            "steps"]
+
+
+def default_db_path() -> Path:
+    """``VOICE_GUIDE_DB``, else ``$XDG_DATA_HOME/voice-guide/sessions.sqlite``."""
+    env = os.environ.get("VOICE_GUIDE_DB")
+    if env:
+        return Path(env)
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "voice-guide" / "sessions.sqlite"
 
 
 def connect(path: Path) -> sqlite3.Connection:

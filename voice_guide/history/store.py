@@ -3,7 +3,6 @@ and one clear sentence for each way it can fail."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -80,15 +79,6 @@ class LogProblem(Exception):
     def __init__(self, reason: str, permanent: bool) -> None:
         super().__init__(reason)
         self.permanent = permanent
-
-
-def default_db_path() -> Path:
-    """``VOICE_GUIDE_DB``, else ``$XDG_DATA_HOME/voice-guide/sessions.sqlite``."""
-    env = os.environ.get("VOICE_GUIDE_DB")
-    if env:
-        return Path(env)
-    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data) / "voice-guide" / "sessions.sqlite"
 
 
 def reason_for(err: BaseException) -> LogProblem:

@@ -34,7 +34,7 @@ class StartPoint:
 
 
 def db_path(args: argparse.Namespace) -> Path:
-    from voice_guide.history.store import default_db_path
+    from voice_guide.session_log import default_db_path
 
     path: Path = getattr(args, "db", None) or default_db_path()
     return path
