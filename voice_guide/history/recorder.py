@@ -305,7 +305,7 @@ class SessionLog:
             self.warn(f"the session log {self.path} {problem}; the session carries on "
                       "without a log")
             self._warned = True
-        elif not locked or now - self._failing_since >= WARN_AFTER_S or self._closed:
+        elif not locked or now - self._failing_since >= WARN_AFTER_S:
             self.warn(f"the session log is not being saved: {self.path} {problem}; the "
                       "session carries on and keeps its record to save when it can")
             self._warned = True
