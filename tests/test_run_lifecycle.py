@@ -115,14 +115,17 @@ def test_ctrl_c_and_sigterm_end_the_session_early(tmp_path: Path, sig: signal.Si
     assert row.last_position == 2
 
 
-def test_a_killed_session_is_interrupted_and_resumes_where_it_stopped(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGHUP])  # power cut; closed terminal
+def test_a_killed_session_is_interrupted_and_resumes_where_it_stopped(
+        tmp_path: Path, sig: signal.Signals) -> None:
     db = tmp_path / "log.sqlite"
     proc = start(db)
     wait_for(proc, "== step 1/17")
     type_line(proc, b"step 3\n")
     wait_for(proc, "== step 3/17")
-    proc.kill()  # SIGKILL: no chance to say goodbye, like a power cut
+    proc.send_signal(sig)  # no chance to say goodbye
     proc.communicate(timeout=HANG_S)
+    assert proc.returncode == -sig
     killed = last_session(db)
     assert killed.status == "interrupted" and killed.last_position == 3
 
