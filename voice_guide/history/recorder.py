@@ -129,8 +129,8 @@ class SessionLog:
         return rows
 
     def open(self, timeout_s: float = 2.0) -> LogProblem | None:
-        """Open the database now and write the session row; the problem if that failed
-        (and it is said once). The session runs either way."""
+        """Open the database now (the session row is written with the first step); the
+        problem if that failed, said once. The session runs either way."""
         if self._db is None:
             try:
                 self._db = open_db(self.path, timeout_s)
@@ -197,6 +197,8 @@ class SessionLog:
         if not self.finished and end_reason is not None:
             self._end_step(self.last_t)
             self._end(False, end_reason)
+            rec = {"t": round(self.last_t, 3), "type": "ended", "reason": end_reason}
+            self._events.append((self.last_t, "ended", json.dumps(rec)))
         deadline = self._monotonic() + CLOSE_TIMEOUT_S
         while self.save and not self._flush(2.0):
             if self._problem is not None and self._problem.permanent:
