@@ -30,9 +30,9 @@ def register(sub: Any, name: str, help_text: str) -> None:
         description="List logged sessions; 'show ID' prints one session's steps; "
         "'plot [ID] -o FILE.png' draws them.",
     )
-    parser.add_argument("words", nargs="*", metavar="[show ID | plot [ID]]",
-                        help="what to do (default: list the sessions)")
-    parser.add_argument("--db", type=Path, help="session log file (default: VOICE_GUIDE_DB or "
+    parser.add_argument("words", nargs="*", metavar="COMMAND",
+                        help="'show ID' or 'plot [ID]' (default: list the sessions)")
+    parser.add_argument("--db", type=Path, metavar="FILE", help="session log file (default: VOICE_GUIDE_DB or "
                         "~/.local/share/voice-guide/sessions.sqlite)")
     form = parser.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print JSON")
