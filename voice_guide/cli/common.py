@@ -85,5 +85,6 @@ def session_listener(args: argparse.Namespace, routine: FlatRoutine, mode: str,
 
     from voice_guide import session_log
 
-    db = session_log.connect(args.db or session_log.default_db_path())
-    return session_log.SessionLog(db, routine, mode, datetime.now().isoformat(timespec="seconds"))
+    path = args.db or session_log.default_db_path()
+    session_log.connect(path).close()  # a log that cannot be opened is said at once
+    return session_log.SessionLog(path, routine, mode, datetime.now().isoformat(timespec="seconds"))

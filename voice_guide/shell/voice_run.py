@@ -40,6 +40,8 @@ def run_voice(
     listen_guard_s: float | None = None,
     listeners: Sequence[Callable[[Action], None]] = (),
     live: bool = False,
+    start_at: int = 0,
+    resumed: bool = False,
 ) -> int:
     """Run ``routine`` by voice; 0 when the session ends, 130 on Ctrl-C.
 
@@ -52,6 +54,7 @@ def run_voice(
             routine, settings, engine=engine, model_dir=model_dir, table=table,
             input_device=input_device, output_device=output_device, echo=echo,
             listen_guard_s=listen_guard_s, listeners=listeners, live=live,
+            start_at=start_at, resumed=resumed,
         )
     except KeyboardInterrupt:  # also when it comes while starting up or shutting down
         echo("stopped.")
@@ -71,6 +74,8 @@ def _run_voice(
     listen_guard_s: float | None,
     listeners: Sequence[Callable[[Action], None]],
     live: bool,
+    start_at: int = 0,
+    resumed: bool = False,
 ) -> int:
     from voice_guide.asr.factory import make_recognizer
     from voice_guide.asr.vocabulary import warning_line
@@ -89,7 +94,7 @@ def _run_voice(
     from voice_guide.speech.tts_worker import SilentSynthesizer, SynthOption, TtsWorker
 
     view: LiveView | None = None
-    guide = Guide(routine, settings)
+    guide = Guide(routine, settings, start_at=start_at, resumed=resumed)
     clock = MonotonicClock()
     feed = ViewFeed(SnapshotBox(first(routine.title, len(routine.steps), settings.volume)),
                     guide, clock) if live else None
