@@ -8,7 +8,7 @@ from tests.guide_helpers import cues, routine, said_after, says, script, starts,
 from voice_guide.dialog.actions import Finished, Paused, Resumed, Say
 from voice_guide.dialog.guide import Guide
 from voice_guide.settings import GuideSettings
-from voice_guide.simulation import simulate
+from voice_guide.simulation import simulate, speech_seconds
 
 
 def reminders(log: list) -> list[float]:
@@ -36,7 +36,7 @@ def test_waiting_for_next_also_ends_after_the_limit_and_settings_change_it() -> 
     r = routine(step("a", duration=(20, 20)))
     log = simulate(Guide(r, settings))
     up = said_after(log, 0, "Time is up for this step")
-    quiet = up + len("Time is up for this step. Say next when you are ready.".split()) * 0.4 + 0.3
+    quiet = up + speech_seconds("Time is up for this step. Say next when you are ready.", 150)
     assert [t - quiet for t in reminders(log)] == pytest.approx([30, 120, 390])
     assert isinstance(log[-1], Finished) and log[-1].completed is False
     assert log[-1].t < quiet + 700

@@ -12,30 +12,24 @@ together are said as one; a session nobody answers ends by itself.
 
 from __future__ import annotations
 
-from typing import assert_never
-
+from voice_guide.dialog import answers, commands
 from voice_guide.dialog import narration as N
 from voice_guide.dialog.actions import (
     Action,
-    CommandTaken,
     Cue,
     Finished,
     Listen,
-    PaceChanged,
-    Paused,
     Resumed,
-    Say,
     StepStarted,
-    StopSpeech,
-    VolumeChanged,
 )
 from voice_guide.dialog.agenda import Agenda
 from voice_guide.dialog.events import CommandHeard, Event, SpeechFinished, Start, Tick
 from voice_guide.dialog.marks import MERGE_S, marks_for, merged_cue
 from voice_guide.dialog.modes import QUIET, Kind, Mode
 from voice_guide.dialog.summary import WorkLedger, summary_sentences
+from voice_guide.dialog.talk import Talk
 from voice_guide.dialog.timer import StepTimer
-from voice_guide.intents import DEFAULT_TABLE, Command, Intent, PhraseTable
+from voice_guide.intents import DEFAULT_TABLE, PhraseTable
 from voice_guide.lang import load_pack
 from voice_guide.routine.model import FlatRoutine, RunStep
 from voice_guide.settings import GuideSettings
@@ -69,15 +63,13 @@ class Guide:
         self.agenda: Agenda | None = None
         self._now = 0.0
         self._began = 0.0
-        self._next_uid = 1
-        self._inflight: dict[int, tuple[Kind, int]] = {}  # said, not yet finished
+        self._talk = Talk()
         self._quiet_since = 0.0  # when the user or the guide (not a reminder) last spoke
         self._reminders = 0
         self._reminding = False
         self._mode_since = 0.0
         self._overtime = 0.0  # real seconds waiting for "next" after the step's time was up
         self._ledger = WorkLedger()
-        self._out: list[Action] = []
 
     # ----------------------------------------------------------------- queries
     @property
@@ -108,7 +100,7 @@ class Guide:
         """The time the guide next needs a :class:`Tick`, or None if only events can move it."""
         if self.mode is Mode.TIMING and self.timer is not None:
             return self.timer.next_due_time()
-        if self.mode in QUIET and not self._inflight:
+        if self.mode in QUIET and not self._talk.busy:
             return self._quiet_due()[0]
         return None
 
@@ -122,7 +114,6 @@ class Guide:
     # ------------------------------------------------------------------ events
     def handle(self, event: Event) -> list[Action]:
         self._now = max(self._now, event.t)
-        self._out = []
         if self.mode is Mode.FINISHED or (self.mode is Mode.NOT_STARTED
                                           and not isinstance(event, Start)):
             return []
@@ -136,10 +127,9 @@ class Guide:
                 self._speech_finished(event.utterance_id)
             case CommandHeard():
                 self._tick()  # answers are about now, not about the last tick
-                self._command(event.command)
+                commands.take(self, event.command)
         self._sync_timer()
-        out, self._out = self._out, []
-        return out
+        return self._talk.take()
 
     def _start(self) -> None:
         self._began = self._now
@@ -155,7 +145,7 @@ class Guide:
         if self.mode is Mode.TIMING and self.timer is not None:
             self.timer.advance(self._now)
             self._fire_due()
-        elif self.mode in QUIET and not self._inflight:
+        elif self.mode in QUIET and not self._talk.busy:
             due, what = self._quiet_due()
             if self._now >= due - 1e-9:
                 self._on_quiet(what)
@@ -183,13 +173,7 @@ class Guide:
                 return
 
     def _quiet_due(self) -> tuple[float, str]:
-        s = self.settings
-        if self.mode is Mode.ASKING_QUIT:
-            return self._quiet_since + s.quit_answer_s, "no_answer"
-        gap = sum(s.reminder_after_s * s.reminder_backoff**k for k in range(self._reminders + 1))
-        limit = self._quiet_since + s.inactivity_limit_s
-        remind = self._quiet_since + gap
-        return (remind, "remind") if remind < limit else (limit, "give_up")
+        return answers.quiet_due(self.settings, self.mode, self._quiet_since, self._reminders)
 
     def _on_quiet(self, what: str) -> None:
         if what == "no_answer":
@@ -205,12 +189,12 @@ class Guide:
             self._close([self.lang.t("inactive_end")], completed=False, summary=False)
 
     def _speech_finished(self, uid: int) -> None:
-        kind = self._inflight.pop(uid, None)
+        kind = self._talk.finished(uid)
         if kind is None:
             return  # cut off earlier, or unknown: nothing waits for it
         if kind[0] == "line" and self.agenda is not None and kind[1] == self.agenda.done:
             self.agenda.done += 1
-        if not self._inflight:
+        if not self._talk.busy:
             self._on_idle()
 
     def _on_idle(self) -> None:
@@ -228,7 +212,7 @@ class Guide:
                 self._enter(self._first)
             else:
                 self._begin_work()
-        if not self._inflight:
+        if not self._talk.busy:
             self._emit(Listen(self._now, True))
 
     def _begin_work(self) -> None:
@@ -243,159 +227,12 @@ class Guide:
         """The timer runs only while timing, and a count holds while anything else is said."""
         if self.timer is None:
             return
-        talking = any(kind != "count" for kind, _ in self._inflight.values())
+        talking = self._talk.talking_besides_counts()
         counted = self.step is not None and self.step.repetitions is not None
         if self.mode is Mode.TIMING and not (counted and talking):
             self.timer.run(self._now)
         else:
             self.timer.hold(self._now)
-
-    # ---------------------------------------------------------------- commands
-    def _command(self, cmd: Command) -> None:
-        self._emit(CommandTaken(self._now, cmd.intent, cmd.phrase, cmd.step))
-        self._quiet_since = self._now
-        self._reminders = 0
-        if self.mode is Mode.CLOSING:
-            return  # the closing words and the summary go on
-        if self.mode is Mode.ASKING_QUIT:
-            if cmd.intent is Intent.YES:
-                self._close([self.lang.t("quit_yes")], completed=False)
-                return
-            self._set_mode(self._below.pop())
-            if cmd.intent in (Intent.NO, Intent.QUIT):
-                self._reply(self.lang.t("carry_on_paused" if self.paused else "carry_on"))
-                return
-        self._dispatch(cmd)
-
-    def _dispatch(self, cmd: Command) -> None:
-        intro = self._base() is Mode.INTRO
-        match cmd.intent:
-            case Intent.NEXT:
-                self._move(self._first if intro else self.index + 1)
-            case Intent.BACK:
-                if intro or self.index <= 0:
-                    self._reply(self.lang.t("not_started" if intro else "first_step"))
-                else:
-                    self._move(self.index - 1)
-            case Intent.GOTO:
-                n = cmd.step or 0
-                if 1 <= n <= self.total:
-                    self._move(n - 1)
-                else:
-                    self._reply(self.lang.t("no_such_step", n=n, total=self.total))
-            case Intent.RESTART:
-                if intro:
-                    self._reply(self.lang.t("not_started"))
-                else:
-                    self._move(self.index)
-            case Intent.REPEAT:
-                self._repeat()
-            case Intent.SLOWER:
-                self._change_pace(+self.settings.pace_step)
-            case Intent.FASTER:
-                self._change_pace(-self.settings.pace_step)
-            case Intent.PAUSE:
-                self._pause()
-            case Intent.RESUME:
-                self._resume()
-            case Intent.TIME_LEFT:
-                self._time_left()
-            case Intent.WHERE:
-                self._where()
-            case Intent.HELP:
-                self._reply(N.help_sentence(self.phrases, self.lang))
-            case Intent.LOUDER:
-                self._change_volume(+self.settings.volume_step)
-            case Intent.QUIETER:
-                self._change_volume(-self.settings.volume_step)
-            case Intent.QUIT:
-                self._hold(Mode.ASKING_QUIT)
-                self._reply(self.lang.t("quit_question"))
-            case Intent.YES:
-                self._reply(self.lang.t("nothing_yes"))
-            case Intent.NO:
-                self._reply(self.lang.t("nothing_no"))
-            case _:
-                assert_never(cmd.intent)
-
-    def _repeat(self) -> None:
-        if self.mode in (Mode.INTRO, Mode.NARRATING) and self.agenda is not None:
-            self._interrupt()
-            self.agenda.restart()
-            self._say_agenda()
-            return
-        step = self.step
-        lines = (N.step_lines(step, self.index + 1, self.total, self.lang) if step is not None
-                 else self.agenda.lines if self.agenda is not None else [])
-        self._interrupt()
-        for line in lines:  # on a counted step the count holds meanwhile
-            self._say(line.text, "reply")
-
-    def _change_pace(self, delta: float) -> None:
-        new = round(min(self.settings.pace_max, max(self.settings.pace_min, self.pace + delta)), 4)
-        if new == self.pace:
-            self._reply(self.lang.t("slowest" if delta > 0 else "fastest"))
-            return
-        if self.timer is not None:
-            self.timer.set_pace(self._now, new)
-            self.timer.move_mark("cue:one_minute", self.timer.target - 60 / new)
-        self.pace = new
-        self._emit(PaceChanged(self._now, new))
-        word = self.lang.t("slower" if delta > 0 else "faster")
-        rest = (self.lang.t("pace_normal") if abs(new - 1.0) < 1e-6
-                else self.lang.t("pace_percent", percent=round(new * 100)))
-        self._reply(f"{word} {rest}")
-
-    def _pause(self) -> None:
-        if self.mode is Mode.PAUSED:
-            self._reply(self.lang.t("already_paused"))
-            return
-        self._hold(Mode.PAUSED)
-        self._emit(Paused(self._now))
-        self._reply(self.lang.t("paused"))
-
-    def _resume(self) -> None:
-        if self.mode is not Mode.PAUSED:
-            self._reply(self.lang.t("not_paused"))
-            return
-        self._set_mode(self._below.pop())
-        self._emit(Resumed(self._now))
-        self._reply(self.lang.t("resuming"))  # then the narration goes on where it was cut
-
-    def _time_left(self) -> None:
-        session = self.lang.estimate(self.session_remaining())
-        last = self.index + 1 >= self.total
-        if self._base() is Mode.INTRO:
-            self._reply(self.lang.t("time_left_intro", session=session))
-        elif self.timer is None:
-            self._reply(self.lang.t("no_timer_last" if last else "no_timer", session=session))
-        else:
-            here = self.lang.estimate(self.timer.remaining())
-            if last:
-                self._reply(self.lang.t("time_left_last", here=here))
-            else:
-                self._reply(self.lang.t("time_left", here=here, session=session))
-
-    def _where(self) -> None:
-        step = self.step
-        if step is None:
-            self._reply(self.lang.t("where_intro", total=self.total))
-            return
-        text = N.heading(step, self.index + 1, self.total, self.lang)
-        reps = step.repetitions
-        if self.timer is not None and reps is not None and self.timer.started:
-            done = min(reps.max, int(self.timer.progress // reps.seconds_each) + 1)
-            text += " " + self.lang.t("where_rep", n=done, total=reps.max)
-        self._reply(text)
-
-    def _change_volume(self, delta: float) -> None:
-        new = round(min(1.0, max(0.1, self.volume + delta)), 3)
-        if new == self.volume:
-            self._reply(self.lang.t("loudest" if delta > 0 else "quietest"))
-            return
-        self.volume = new
-        self._emit(VolumeChanged(self._now, new))
-        self._reply(self.lang.t("louder" if delta > 0 else "quieter"))
 
     # ------------------------------------------------------------------- modes
     def _set_mode(self, mode: Mode) -> None:
@@ -488,13 +325,10 @@ class Guide:
 
     # ----------------------------------------------------------------- output
     def _emit(self, action: Action) -> None:
-        self._out.append(action)
+        self._talk.emit(action)
 
     def _interrupt(self) -> None:
-        """Cut off anything being said; its SpeechFinished will be ignored."""
-        if self._inflight:
-            self._emit(StopSpeech(self._now))
-            self._inflight.clear()
+        self._talk.interrupt(self._now)
         self._reminding = False
 
     def _reply(self, text: str) -> None:
@@ -508,9 +342,4 @@ class Guide:
             self._say(self.agenda.lines[i].text, "line", i)
 
     def _say(self, text: str, kind: Kind, line: int = -1) -> None:
-        if not self._inflight:
-            self._emit(Listen(self._now, False))
-        uid = self._next_uid
-        self._next_uid += 1
-        self._inflight[uid] = (kind, line)
-        self._emit(Say(self._now, self.lang.spell(text), uid, self.words_per_minute))
+        self._talk.say(self._now, self.lang.spell(text), self.words_per_minute, kind, line)
