@@ -123,3 +123,14 @@ def test_korean_safety_first_too() -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError):
         GuideSettings(language="fr")  # type: ignore[arg-type]
+
+
+def test_the_guide_names_the_commands_of_the_table_in_use() -> None:
+    table = PhraseTable(phrases={**DEFAULT_TABLE.phrases, Intent.NEXT: ("onward", "next")})
+    log = simulate(Guide(routine(step("chat")), phrases=table), script((200, "next")))
+    texts = [text for _, text in says(log)]
+    assert "Say onward when you are ready to move on." in texts
+    korean = load_pack("ko").for_table(load_phrase_table(DATA / "phrases" / "ko.yaml"))
+    assert korean.t("quit_question") == "끝낼까요? 네 또는 아니라고 말하세요."
+    assert korean.t("reminder_waiting_1") == "천천히 하세요. 준비되면 다음이라고 말하세요."
+    assert korean.t("help_hint").endswith("도와줘라고 말하세요.")

@@ -50,8 +50,8 @@ class Guide:
         self.start_at = start_at
         self.resumed = resumed
         self.settings = settings or GuideSettings()
-        self.lang = load_pack(self.settings.language)
         self.phrases = phrases or DEFAULT_TABLE
+        self.lang = load_pack(self.settings.language).for_table(self.phrases)
         self.mode = Mode.NOT_STARTED
         self._below: list[Mode] = []  # what PAUSED / ASKING_QUIT return to, innermost last
         self.index = -1  # current step, 0-based; -1 during the introduction

@@ -15,10 +15,19 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
+from voice_guide.intents import Intent, PhraseTable
 from voice_guide.lang.numbers import en_number, ko_count, number_words, spell_numbers
 
 Language = Literal["en", "ko"]
 LANGUAGES: tuple[Language, ...] = ("en", "ko")
+COMMAND_WORDS: tuple[Intent, ...] = (Intent.NEXT, Intent.RESUME, Intent.HELP, Intent.YES,
+                                     Intent.NO)
+"""Commands the guide names in its sentences ({cmd_next}, {word_yes}, ...)."""
+
+
+def _has_final_consonant(word: str) -> bool:
+    last = word[-1:] if word else ""
+    return "가" <= last <= "힣" and (ord(last) - 0xAC00) % 28 != 0
 
 
 def placeholders(template: str) -> set[str]:
@@ -36,6 +45,23 @@ class LanguagePack:
         words = {k: self.number(v) if isinstance(v, int) and not isinstance(v, bool) else str(v)
                  for k, v in values.items()}
         return self.texts[key].format(**words)
+
+    def quoted(self, phrase: str) -> str:
+        """A command as quoted in a sentence: "next"; in Korean with 이라고 or 라고."""
+        if self.code == "ko":
+            return phrase + ("이라고" if _has_final_consonant(phrase) else "라고")
+        return phrase
+
+    def for_table(self, table: PhraseTable) -> LanguagePack:
+        """This pack naming the commands of ``table`` (a phrase file may change them)."""
+        texts = dict(self.texts)
+        for intent in COMMAND_WORDS:
+            phrases = table.phrases.get(intent) or (intent.value,)
+            word = phrases[0]
+            for key, text in texts.items():
+                texts[key] = text.replace(f"{{cmd_{intent.value}}}", self.quoted(word)).replace(
+                    f"{{word_{intent.value}}}", word)
+        return LanguagePack(self.code, texts)
 
     def number(self, n: int) -> str:
         return number_words(n, self.code)
