@@ -99,3 +99,12 @@ def test_summary_after_quitting_and_on_time_when_all_ran_to_time() -> None:
     quit_texts = [text for t, text in says(quit_log) if t >= 42]
     assert quit_texts[0] == "Ending the session now. Thank you."
     assert quit_texts[1].startswith("The session took")
+
+
+@pytest.mark.parametrize("bad", [{"reminder_backoff": 0.5}, {"inactivity_limit_s": 10},
+                                 {"quit_answer_s": 1}, {"reminder_after_s": 0}])
+def test_idle_settings_are_bounded(bad: dict[str, float]) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        GuideSettings.model_validate(bad)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.guide_helpers import cues, routine, said_in_full, says, script, starts, step
-from voice_guide.dialog.actions import Say
+from voice_guide.dialog.actions import Listen, Say
 from voice_guide.dialog.guide import Guide
 from voice_guide.dialog.narration import Line, without_repeats
 from voice_guide.lang import load_pack
@@ -39,6 +39,12 @@ def test_halfway_and_shortest_time_together_are_said_once() -> None:
         "Halfway there. You may move on now, or carry on."]
 
 
+def test_no_halfway_after_one_minute_left_at_a_fast_pace() -> None:
+    r = routine(step("two", duration=(120, 120)))
+    log = simulate(Guide(r), script((1, "faster")))
+    assert [kind for _, kind in cues(log)] == ["one_minute", "step_end"]
+
+
 def test_numbers_in_the_routine_text_are_spoken_as_words() -> None:
     s = step("edge", duration=(60, 90))
     s = s.model_copy(update={"instructions": ["Work only 1 to 2 inches below the waist."],
@@ -63,6 +69,11 @@ def massage() -> FlatRoutine:
 
 def _check_spoken(log: list, r: FlatRoutine) -> None:
     texts = [a.text for a in log if isinstance(a, Say)]
+    listening = True
+    for a in log:  # the microphone's command path is off whenever the guide talks
+        if isinstance(a, Listen):
+            listening = a.on
+        assert not (isinstance(a, Say) and listening), a
     for text in texts:
         assert not re.search(r"\d", text), text
         assert "Tip:" not in text and "tip:" not in text.lower(), text

@@ -157,7 +157,10 @@ class Guide:
         cues = [m for m in due if m.kind.startswith("cue:")]
         if cues:  # cues that fall together, or within a few seconds, are said as one
             cues += timer.take_cues_until(cues[0].at + MERGE_S)
-            kind, text = merged_cue({m.kind[4:] for m in cues}, timer.remaining(), self.lang)
+            kinds = {m.kind[4:] for m in cues}
+            if "one_minute" in kinds:  # after "one minute left", halfway would only confuse
+                timer.drop("cue:halfway")
+            kind, text = merged_cue(kinds, timer.remaining(), self.lang)
             self._emit(Cue(self._now, kind))
             self._say(text, "cue")
         for mark in due:

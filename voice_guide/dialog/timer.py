@@ -60,6 +60,10 @@ class StepTimer:
         todo = [m if m.kind != kind else Mark(max(0.0, at), kind) for m in self.marks[self.fired :]]
         self.marks[self.fired :] = sorted(todo, key=lambda m: (m.at, m.kind == "end"))
 
+    def drop(self, kind: str) -> None:
+        """Forget a mark that has not fired yet."""
+        self.marks[self.fired :] = [m for m in self.marks[self.fired :] if m.kind != kind]
+
     def due(self) -> list[Mark]:
         """Marks reached and not yet fired; they are marked fired."""
         out = []
