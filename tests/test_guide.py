@@ -270,7 +270,8 @@ def test_start_at_a_later_step_says_safety_first_then_where_we_are() -> None:
     said = [a for a in guide.handle(Start(0.0)) if isinstance(a, Say)]
     texts = [a.text for a in said]
     assert all(s in texts for s in routine.safety)
-    assert texts[-1].startswith("Welcome back. We were at step seven")
+    assert texts[:3] == ["Back massage.", "Welcome back.", "First, the safety points."]
+    assert texts[-1] == "We were at step seven, so we carry on from there."
     out: list[object] = []
     for a in said:
         out += guide.handle(SpeechFinished(1.0, a.utterance_id))

@@ -87,6 +87,10 @@ def late_start_lines(routine: FlatRoutine, position: int, resumed: bool,
                      lang: LanguagePack) -> list[Line]:
     """Starting part-way: the title, the safety sentences in full, then where we are."""
     lines = [Line(lang.t("title", title=lang.spell(routine.title)))]
+    if resumed:
+        lines.append(Line(lang.t("welcome_back")))
+    if routine.safety:
+        lines.append(Line(lang.t("safety_first")))
     lines += [Line(lang.spell(s), must=True) for s in routine.safety]
     lines.append(Line(lang.t("resumed_at" if resumed else "starting_at", n=position)))
     return without_repeats(lines)
