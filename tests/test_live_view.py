@@ -75,8 +75,9 @@ def test_snapshot_follows_a_simulated_session() -> None:
     assert (fifth.position, fifth.side, fifth.step_title) == (5, "left", "Fingertip runs")
     assert fifth.repetitions == 4 and fifth.seconds_each == 12
     counting = next(s for a, s in rec.history
-                    if s.position == 5 and s.timer is not None and s.timer.running)
-    assert counting.listening and counting.repetition_at(counting.timer.t) == 1  # type: ignore[union-attr]
+                    if s.position == 5 and s.timer is not None and s.timer.running
+                    and s.listening)
+    assert counting.repetition_at(counting.timer.t) == 1  # type: ignore[union-attr]
     assert counting.repetition_at(counting.timer.t + 13 * 1.25) == 2  # type: ignore[union-attr]
     # Session time left only goes down from one step to the next (pace held).
     starts = [s.session_remaining for a, s in rec.history
@@ -116,7 +117,8 @@ def test_heard_and_mic_level_events() -> None:
 def test_render_shows_step_sentence_progress_and_listening() -> None:
     rec = back_massage_session()
     counting = next(s for a, s in rec.history
-                    if s.position == 5 and s.timer is not None and s.timer.running)
+                    if s.position == 5 and s.timer is not None and s.timer.running
+                    and s.listening)
     snap = S.update(counting, S.HeardNote(counting.session_at, "go to step five", "goto", True,
                                           0.87))
     snap = S.update(snap, S.MicLevel(snap.session_at, 0.5))
