@@ -453,3 +453,15 @@ def test_phrase_collisions_are_errors(tmp_path: Path, text: str, line: int, word
 def test_the_shipped_korean_phrases_have_no_collisions() -> None:
     table = load_phrase_table(Path(__file__).parent / "data" / "phrases" / "ko.yaml")
     assert table.parse("다음") is not None
+
+
+@pytest.mark.parametrize("body", [b"[" * 200_000, b"\xff\xfe{}", b"{}" * 600_000])
+def test_hostile_manifest_is_one_sentence(tmp_path: Path, body: bytes) -> None:
+    from voice_guide.models_store.manifest import load_manifest
+
+    path = tmp_path / "manifest.json"
+    path.write_bytes(body)
+    with pytest.raises(UserError, match=r"manifest\.json"):
+        load_manifest(path)
+    with pytest.raises(UserError, match="is not a regular file"):
+        load_manifest(Path("/dev/zero"))
