@@ -169,7 +169,8 @@ def _message(error: ErrorDetails, path: YamlPath, data: Any) -> tuple[YamlPath, 
     if kind == "list_type":
         return path, f"expected a list (one '- ' item per line), got {got}"
     if kind == "too_long":
-        return path, f"has too many items (at most {ctx.get('max_length')}); split the routine"
+        fix = "split the routine" if name == "steps" else "keep only what is needed"
+        return path, f"has too many items (at most {ctx.get('max_length')}); {fix}"
     if kind == "finite_number":
         return path, f"must be an ordinary finite number, got {got}"
     if kind == "too_short":
