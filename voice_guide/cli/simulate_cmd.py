@@ -64,6 +64,6 @@ def run(args: argparse.Namespace) -> int:
         if log is not None:
             log(action)
 
-    simulate(Guide(routine, settings), script, on_action=emit)
+    simulate(Guide(routine, settings, phrases=table), script, on_action=emit)
     sys.stdout.flush()
     return 0

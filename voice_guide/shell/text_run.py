@@ -122,7 +122,7 @@ def run_text(routine: FlatRoutine, settings: GuideSettings, table: PhraseTable, 
         name="typed-commands", daemon=True,
     )
     out("Type a command and press Enter (for example: next, repeat, pause, help, quit).")
-    guide = Guide(routine, settings, start_at=start_at, resumed=resumed)
+    guide = Guide(routine, settings, start_at=start_at, resumed=resumed, phrases=table)
     conductor = Conductor(guide, clock, inbox, TextPerformer(inbox, clock, out), listeners)
     reader.start()
     conductor.run()

@@ -94,7 +94,7 @@ def _run_voice(
     from voice_guide.speech.tts_worker import SilentSynthesizer, SynthOption, TtsWorker
 
     view: LiveView | None = None
-    guide = Guide(routine, settings, start_at=start_at, resumed=resumed)
+    guide = Guide(routine, settings, start_at=start_at, resumed=resumed, phrases=table)
     clock = MonotonicClock()
     feed = ViewFeed(SnapshotBox(first(routine.title, len(routine.steps), settings.volume)),
                     guide, clock) if live else None
