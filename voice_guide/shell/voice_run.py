@@ -5,9 +5,11 @@ stopped and joined, the audio streams closed, and the caller gets 130."""
 from __future__ import annotations
 
 import queue
+import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 from voice_guide.dialog.actions import Action
 from voice_guide.dialog.events import Event
@@ -20,6 +22,7 @@ from voice_guide.settings import GuideSettings
 T = TypeVar("T")
 
 TEXT_HINT = "use 'voice-guide run --text' to type the commands instead"
+TYPE_INSTEAD = "carrying on with typed commands: type one and press Enter (e.g. next, help, quit)."
 
 
 def run_voice(
@@ -34,16 +37,19 @@ def run_voice(
     echo: Callable[[str], None] = print,
     listen_guard_s: float | None = None,
     listeners: Sequence[Callable[[Action], None]] = (),
+    typed: TextIO | None = None,
 ) -> int:
     """Run ``routine`` by voice; 0 when the session ends, 130 on Ctrl-C.
 
-    ``listeners`` see every action the guide takes (the session log is one).
+    ``listeners`` see every action the guide takes (the session log is one). When the
+    microphone or the recognizer fails mid-session, that is said in one sentence and the
+    session goes on with commands typed on ``typed`` (default: standard input).
     """
     try:
         return _run_voice(
             routine, settings, engine=engine, model_dir=model_dir, table=table,
             input_device=input_device, output_device=output_device, echo=echo,
-            listen_guard_s=listen_guard_s, listeners=listeners,
+            listen_guard_s=listen_guard_s, listeners=listeners, typed=typed,
         )
     except KeyboardInterrupt:  # also when it comes while starting up or shutting down
         echo("stopped.")
@@ -62,6 +68,7 @@ def _run_voice(
     echo: Callable[[str], None],
     listen_guard_s: float | None,
     listeners: Sequence[Callable[[Action], None]],
+    typed: TextIO | None,
 ) -> int:
     from voice_guide.asr.factory import make_recognizer
     from voice_guide.asr.vocabulary import warning_line
@@ -72,6 +79,7 @@ def _run_voice(
     from voice_guide.shell.clock import MonotonicClock
     from voice_guide.shell.conductor import Conductor
     from voice_guide.shell.listen_worker import GUARD_S, ListenWorker
+    from voice_guide.shell.text_run import read_commands
     from voice_guide.shell.voice_performer import VoicePerformer
     from voice_guide.speech.espeak_tts import EspeakCliSynthesizer
     from voice_guide.speech.pyttsx3_tts import Pyttsx3Synthesizer
@@ -115,8 +123,15 @@ def _run_voice(
         def heard(h: Heard) -> None:
             echo(f"you: {h.text} ({h.confidence:.2f})")
 
+        def lost_voice(reason: str) -> None:
+            echo(f"voice-guide: {reason}; {TYPE_INSTEAD}")
+            threading.Thread(
+                target=read_commands, args=(typed or sys.stdin, table, inbox, clock, echo),
+                name="typed-commands", daemon=True,
+            ).start()
+
         listener = ListenWorker(
-            mic, recognizer, inbox, clock, on_heard=heard, warn=warn,
+            mic, recognizer, inbox, clock, on_heard=heard, warn=warn, on_failure=lost_voice,
             guard_s=GUARD_S if listen_guard_s is None else listen_guard_s,
         )
         listener.start()
@@ -125,8 +140,6 @@ def _run_voice(
         )
         conductor = Conductor(Guide(routine, settings), clock, inbox, performer, listeners)
         conductor.run()
-        if listener.error is not None:
-            raise UserError(f"the microphone stopped ({listener.error}); {TEXT_HINT}.")
         return 0
     finally:
         if listener is not None:
