@@ -70,7 +70,7 @@ def _run_voice(
     listeners: Sequence[Callable[[Action], None]],
     typed: TextIO | None,
 ) -> int:
-    from voice_guide.asr.factory import make_recognizer
+    from voice_guide.asr.process_recognizer import make_isolated_recognizer
     from voice_guide.asr.vocabulary import warning_line
     from voice_guide.audio.cues import CuePlayer
     from voice_guide.audio.mic import Microphone
@@ -89,7 +89,8 @@ def _run_voice(
         echo(f"   (warning: {message})")
 
     try:
-        recognizer, sentence = make_recognizer(engine, table=table, model_dir=model_dir)
+        # In a child process: an engine that crashes ends only that (see listen_worker).
+        recognizer, sentence = make_isolated_recognizer(engine, table=table, model_dir=model_dir)
     except MissingDependency as err:
         raise MissingDependency("speech recognition", f"{err}; or {TEXT_HINT}") from err
     echo(sentence)
@@ -152,6 +153,7 @@ def _run_voice(
             cues.close()
         if player is not None:
             player.close()
+        recognizer.close()
 
 
 def _with_hint(make: Callable[[], T]) -> T:
