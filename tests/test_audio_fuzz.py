@@ -78,8 +78,6 @@ def _huge_headers() -> list[bytes]:
 
 def fuzz(root: str) -> dict[str, object]:
     """Run every case; returns counts and anything that escaped other than UserError."""
-    import resource
-
     from voice_guide.audio.wav_input import decode_wav_bytes, read_audio
     from voice_guide.errors import UserError
 
@@ -129,7 +127,9 @@ def fuzz(root: str) -> dict[str, object]:
             counts["refused"] += 1
         except Exception as err:  # noqa: BLE001
             escaped.append(f"{special}: {type(err).__name__}: {err}")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # VmHWM, not ru_maxrss: after fork and exec, ru_maxrss still counts the parent's size.
+    status = Path("/proc/self/status").read_text()
+    peak = int(status.split("VmHWM:")[1].split()[0])
     return {"cases": len(cases), **counts, "escaped": escaped, "peak_kb": peak}
 
 

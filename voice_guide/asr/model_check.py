@@ -94,6 +94,8 @@ def check_model_files(path: Path) -> bool:
     with (path / "am" / "final.mdl").open("rb") as f:
         if b"TransitionModel" not in f.read(64):
             raise damaged(path, "am/final.mdl is not a Kaldi acoustic model")
+    # Without ivector/ the files cannot tell whether the network needs i-vectors (Vosk then
+    # fails when the first recognizer is made), so only loading it can.
     return sure and (path / "ivector").exists()
 
 
