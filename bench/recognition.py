@@ -23,10 +23,11 @@ from typing import Any
 
 from bench import dataset, languages, report, score
 from bench.synth import require_tools
+from voice_guide.asr.factory import RECOGNIZERS
 from voice_guide.errors import UserError
 from voice_guide.paths import PROJECT_ROOT
 
-ENGINES = ("pocketsphinx", "vosk")
+ENGINES = tuple(sorted(RECOGNIZERS))  # pocketsphinx first, as in the report
 DEFAULT_FACTORY = "voice_guide.asr.factory:make_recognizer"
 SEED = 20240611
 WORKER_TIMEOUT_S = 1800

@@ -14,7 +14,6 @@ Stable helpers other tests may import:
 
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
 import wave
@@ -24,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from voice_guide.audio.wav_input import resample, to_pcm16
+from voice_guide.audio.wav_input import decode_wav_bytes, resample, to_pcm16
 
 RATE = 16_000
 Samples = npt.NDArray[np.float32]
@@ -42,22 +41,8 @@ def speak(text: str, voice: str = "en-us", wpm: int = 170, pitch: int = 50) -> S
         check=True,
         timeout=60,
     )
-    raw = done.stdout
-    with wave.open(io.BytesIO(_fix_riff_sizes(raw)), "rb") as w:
-        rate = w.getframerate()
-        frames = w.readframes(w.getnframes())
-    samples = np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
+    samples, rate = decode_wav_bytes(done.stdout)
     return trim(resample(samples, rate, RATE))
-
-
-def _fix_riff_sizes(data: bytes) -> bytes:
-    """espeak-ng --stdout leaves the RIFF and data sizes at 0x7ffff...; set the real ones."""
-    buf = bytearray(data)
-    buf[4:8] = (len(buf) - 8).to_bytes(4, "little")
-    idx = buf.find(b"data", 12)
-    if idx >= 0:
-        buf[idx + 4 : idx + 8] = (len(buf) - idx - 8).to_bytes(4, "little")
-    return bytes(buf)
 
 
 def trim(samples: Samples, threshold: float = 0.01) -> Samples:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import struct
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 from audio_synth import RATE, write_wav
 
-from voice_guide.audio.wav_input import Resampler, read_audio
+from voice_guide.audio.wav_input import BLOCK_BYTES, MAX_AUDIO_BYTES, AudioFile, read_audio
 from voice_guide.errors import UserError
 
 
@@ -60,28 +61,59 @@ def test_other_sample_formats(tmp_path: Path, bits: int, tag: int) -> None:
     assert 0.4 < np.max(np.abs(out)) < 0.6
 
 
-def test_streaming_resampler_matches_whole_signal() -> None:
-    tone = _tone(1.0, 44100)
-    whole = Resampler(44100, RATE).process(tone, final=True)
-    r = Resampler(44100, RATE)
-    pieces = [r.process(tone[i : i + 1234]) for i in range(0, tone.size, 1234)]
-    streamed = np.concatenate(pieces)
-    n = min(whole.size, streamed.size)
-    assert n > RATE - 50
-    assert np.max(np.abs(whole[:n] - streamed[:n])) < 1e-4
+def _message(path: Path) -> str:
+    with pytest.raises(UserError) as caught:
+        read_audio(path)
+    text = str(caught.value)
+    assert text.startswith(f"{path}: ") and "\n" not in text, text
+    return text
 
 
 def test_missing_empty_and_not_audio(tmp_path: Path) -> None:
-    with pytest.raises(UserError, match="no such audio file"):
-        read_audio(tmp_path / "nope.wav")
+    assert "no such file" in _message(tmp_path / "nope.wav")
     (tmp_path / "empty.wav").write_bytes(b"")
-    with pytest.raises(UserError, match="empty"):
-        read_audio(tmp_path / "empty.wav")
+    assert "empty" in _message(tmp_path / "empty.wav")
     (tmp_path / "notes.wav").write_text("this is text, not sound\n" * 20)
-    with pytest.raises(UserError, match="not"):
-        read_audio(tmp_path / "notes.wav")
-    _raw_wav(tmp_path / "odd.wav", b"\0" * 100, 2, 1, 16000, 4)  # ADPCM: unsupported
-    with pytest.raises(UserError, match="unsupported WAV sample format"):
-        read_audio(tmp_path / "odd.wav")
-    with pytest.raises(UserError, match="directory"):
-        read_audio(tmp_path)
+    assert "not an audio file" in _message(tmp_path / "notes.wav")
+    _raw_wav(tmp_path / "odd.wav", b"\0" * 100, 0x55, 1, 16000, 4)  # an unknown format tag
+    assert "not an audio file" in _message(tmp_path / "odd.wav")
+    assert "folder" in _message(tmp_path)
+
+
+def test_refuses_devices_fifos_and_huge_files(tmp_path: Path) -> None:
+    assert "not a regular file" in _message(Path("/dev/zero"))
+    fifo = tmp_path / "pipe.wav"
+    os.mkfifo(fifo)
+    assert "not a regular file" in _message(fifo)  # refused without opening: no hang
+    huge = tmp_path / "huge.wav"
+    with huge.open("wb") as f:  # sparse: takes no disk space
+        f.truncate(MAX_AUDIO_BYTES + 1)
+    assert "more than" in _message(huge)
+
+
+def test_cut_short_and_header_only(tmp_path: Path) -> None:
+    whole = write_wav(tmp_path / "whole.wav", _tone(1.0)).read_bytes()
+    (tmp_path / "cut.wav").write_bytes(whole[: len(whole) // 2])
+    assert "cut short" in _message(tmp_path / "cut.wav")
+    (tmp_path / "head.wav").write_bytes(whole[:44])
+    assert "cut short" in _message(tmp_path / "head.wav")
+    _raw_wav(tmp_path / "none.wav", b"", 1, 1, 16000, 16)
+    assert "no samples" in _message(tmp_path / "none.wav")
+    (tmp_path / "part.wav").write_bytes(whole[:30])
+    assert "not an audio file" in _message(tmp_path / "part.wav")
+
+
+def test_reads_flac_too(tmp_path: Path) -> None:
+    import soundfile
+
+    soundfile.write(tmp_path / "t.flac", _tone(1.0, 48000), 48000)
+    out = _pcm_to_float(read_audio(tmp_path / "t.flac"))
+    assert abs(out.size - RATE) <= 40 and 0.4 < np.max(np.abs(out)) < 0.6
+
+
+def test_blocks_are_fixed_size(tmp_path: Path) -> None:
+    path = write_wav(tmp_path / "t.wav", _tone(1.05), rate=44100, channels=2)
+    with AudioFile(path) as audio:
+        sizes = [len(b) for b in audio.blocks()]
+    assert set(sizes[:-1]) == {BLOCK_BYTES} and 0 < sizes[-1] <= BLOCK_BYTES
+    assert abs(sum(sizes) // 2 - int(1.05 * RATE)) <= 40

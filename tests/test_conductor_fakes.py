@@ -158,7 +158,7 @@ def test_listen_worker_ends_the_session_when_the_microphone_breaks() -> None:
     assert inbox.get(timeout=HANG_S) is None
     worker.close()
     assert isinstance(worker.error, OSError)
-    assert warnings == ["the microphone stopped: device unplugged"]
+    assert warnings == ["the microphone stopped (OSError: device unplugged)"]
 
 
 def test_conductor_with_listen_worker_and_scripted_recognizer() -> None:

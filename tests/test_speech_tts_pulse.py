@@ -7,11 +7,16 @@ with high correlation and the same level. The speech: pocketsphinx hears the phr
 clean tapped audio (if not, the engine cannot hear that voice/phrase and the audio path is not
 to blame) and then in the recording.
 
-Phrases: with espeak's American voice through pyttsx3, pocketsphinx hears "time left" and
-"go back" reliably; "next step" often comes out as "what step" and "skip" is often missed,
-even on the clean audio, so they are not used here. The espeak-ng command's "time left",
-recorded from the sink, scored right at the rejection threshold (heard at 0.7x level,
-rejected at 1.0x), so the fallback test says "go back"."""
+Phrases: espeak-ng's output varies a little from one utterance to the next. With its
+American voice through pyttsx3, pocketsphinx heard "go back" and "how much time is left"
+in 10 of 10 utterances, "time left" in 9 of 10 (the one miss failed this test now and then);
+"next step" often comes out as "what step" and "skip" is often missed, even on the clean
+audio, so they are not used here. The espeak-ng command's "time left", recorded from the
+sink, scored right at the rejection threshold, so the fallback test says "go back".
+
+Nothing here depends on how fast the machine is (these tests must pass with other audio
+jobs and a CPU hog beside them): the recording runs until the played sound is found in it
+whole (by alignment), with generous limits only as hang guards."""
 
 from __future__ import annotations
 
@@ -34,13 +39,12 @@ from voice_guide.shell.clock import MonotonicClock
 from voice_guide.speech.espeak_tts import EspeakCliSynthesizer
 from voice_guide.speech.pyttsx3_tts import Pyttsx3Synthesizer
 from voice_guide.speech.tts_worker import SynthOption, TtsWorker
-from voice_guide.testing.pulse import PulseServer, match_recording, private_pulse
+from voice_guide.testing.pulse import PulseServer, Recording, match_recording, private_pulse
 
 Samples = npt.NDArray[np.float32]
 SPOKEN_WPM = 160
-# Recording a little longer after the last sound: the monitor may run behind the wall clock.
-SETTLE_S = 1.5
 MIN_CORRELATION = 0.9
+HANG_GUARD_S = 60.0  # only for a test that would otherwise wait forever
 
 
 class TappedPlayer(PcmPlayer):
@@ -91,11 +95,29 @@ def check_spoken(player: TappedPlayer, recorded: Samples, intent: Intent) -> Non
     assert len(player.sounds) == 1, f"expected one sound, the player got {len(player.sounds)}"
     played, rate = player.sounds[0]
     assert heard_intents(played, rate) == [intent], (
-        f"pocketsphinx does not hear {intent.value} even in the clean synthesized audio")
+        f"pocketsphinx does not hear {intent.value} even in the clean synthesized audio "
+        f"({played.size} samples at {rate} Hz, peak {float(np.max(np.abs(played))):.2f})")
     match = match_recording(played, rate, recorded)
     assert match.complete and match.correlation > MIN_CORRELATION, f"recording: {match}"
     assert 0.7 < match.level_ratio < 1.3, f"recording: {match}"
     assert heard_intents(recorded) == [intent], f"recording ({match})"
+
+
+def record_until_found(recording: Recording, player: TappedPlayer,
+                       timeout_s: float = HANG_GUARD_S) -> Samples:
+    """Keep recording until the last sound the player got is in the recording whole (the
+    monitor can run seconds behind when the machine is busy), then stop and return it."""
+    deadline = time.monotonic() + timeout_s
+    while player.sounds and time.monotonic() < deadline:
+        played, rate = player.sounds[-1]
+        data = recording.path.read_bytes()
+        so_far = np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2").astype(np.float32)
+        match = match_recording(played, rate, so_far / 32768.0)
+        if match.complete and match.correlation > MIN_CORRELATION:
+            time.sleep(0.3)  # a little silence after it
+            break
+        time.sleep(0.25)
+    return recording.stop()
 
 
 def wait_finished(inbox: queue.Queue[Event | None], count: int, timeout_s: float) -> list[int]:
@@ -120,16 +142,13 @@ def test_worker_speaks_real_speech_into_the_speaker_sink(
     assert worker.engine_name == "pyttsx3"
     recording = pulse.record(pulse.speaker_monitor)
     try:
-        started = time.monotonic()
-        worker.say(Say(clock.now(), "time left", 7, SPOKEN_WPM))
-        assert wait_finished(inbox, 1, 20.0) == [7]
-        took = time.monotonic() - started
-        time.sleep(SETTLE_S)
+        worker.say(Say(clock.now(), "how much time is left", 7, SPOKEN_WPM))
+        assert wait_finished(inbox, 1, HANG_GUARD_S) == [7]
+        samples = record_until_found(recording, player)
     finally:
-        samples = recording.stop()
+        recording.stop()
         worker.close()
     assert worker.hangs == 0
-    assert took < 10.0
     check_spoken(player, samples, Intent.TIME_LEFT)
 
 
@@ -171,17 +190,17 @@ def test_hang_guard_replaces_a_stuck_engine_and_still_reports(
     try:
         started = time.monotonic()
         worker.say(Say(clock.now(), "one two", 1, 150))  # limit: 2 x 0.8 s + 0.5 s
-        assert wait_finished(inbox, 1, 10.0) == [1]
+        assert wait_finished(inbox, 1, HANG_GUARD_S) == [1]
         waited = time.monotonic() - started
         assert isinstance(made[0], HangingSynth) and made[0].entered.is_set()
         worker.say(Say(clock.now(), "go back", 2, SPOKEN_WPM))
-        assert wait_finished(inbox, 1, 20.0) == [2]
-        time.sleep(SETTLE_S)
+        assert wait_finished(inbox, 1, HANG_GUARD_S) == [2]
+        samples = record_until_found(recording, player)
     finally:
-        samples = recording.stop()
+        recording.stop()
         release.set()
         worker.close()
-    assert 2.0 <= waited < 4.0, f"the guard fired after {waited:.1f} s"
+    assert waited >= 2.0, f"the guard fired after {waited:.1f} s, before its limit"
     assert worker.hangs == 1
     assert len(made) == 2 and isinstance(made[1], Pyttsx3Synthesizer)
     assert len(warnings) == 1 and "did not finish" in warnings[0]
@@ -201,16 +220,21 @@ def test_stop_speech_cuts_short_and_drops_queued_ones(
     try:
         worker.say(Say(clock.now(), long_text, 1, 150))
         worker.say(Say(clock.now(), long_text, 2, 150))
-        time.sleep(2.5)
+        deadline = time.monotonic() + HANG_GUARD_S
+        while not player.sounds and time.monotonic() < deadline:  # wait until it plays
+            time.sleep(0.1)
+        time.sleep(1.0)
         stopped = time.monotonic()
         worker.stop_speech()
-        assert wait_finished(inbox, 2, 5.0) == [1, 2]
+        assert wait_finished(inbox, 2, HANG_GUARD_S) == [1, 2]
         reaction = time.monotonic() - stopped
         worker.say(Say(clock.now(), "next", 3, 150))  # speech after a stop is spoken again
-        assert wait_finished(inbox, 1, 15.0) == [3]
+        assert wait_finished(inbox, 1, HANG_GUARD_S) == [3]
     finally:
         worker.close()
-    assert reaction < 1.0, f"stopping took {reaction:.2f} s"
+    # ~10 s of the first sentence were still to come: finishing well before that means cut.
+    assert reaction < 6.0, f"stopping took {reaction:.2f} s"
+    assert len(player.sounds) == 2, "the queued sentence was played, not dropped"
     assert worker.hangs == 0
 
 
@@ -234,9 +258,9 @@ def test_falls_back_to_the_espeak_command(pulse: PulseServer, player: TappedPlay
     recording = pulse.record(pulse.speaker_monitor)
     try:
         worker.say(Say(clock.now(), "go back", 4, SPOKEN_WPM))
-        assert wait_finished(inbox, 1, 20.0) == [4]
-        time.sleep(SETTLE_S)
+        assert wait_finished(inbox, 1, HANG_GUARD_S) == [4]
+        samples = record_until_found(recording, player)
     finally:
-        samples = recording.stop()
+        recording.stop()
         worker.close()
     check_spoken(player, samples, Intent.BACK)

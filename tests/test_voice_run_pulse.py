@@ -117,6 +117,6 @@ def test_voice_session_advances_on_a_spoken_command_and_ignores_its_own_voice(
     finished = [a for a in session.actions if isinstance(a, Finished)]
     assert len(finished) == 1 and finished[0].completed, transcript
     assert "guide: Go back." in session.lines
-    assert any(line.startswith("you: next step") for line in session.lines), transcript
+    assert any(line.startswith('you: "next step"') for line in session.lines), transcript
     # The guide's own "Go back." did reach the microphone; only the gate kept it out.
     assert Intent.BACK in heard_intents(at_mic), "the loopback did not carry the guide's voice"

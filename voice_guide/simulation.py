@@ -9,6 +9,7 @@ from voice_guide.dialog.actions import Action, Finished, Say, StopSpeech
 from voice_guide.dialog.events import CommandHeard, Event, SpeechFinished, Start, Tick
 from voice_guide.dialog.guide import Guide
 from voice_guide.script_file import ScriptLine
+from voice_guide.speech.duration import speaking_s
 
 SENTENCE_GAP_S = 0.3  # a short breath between sentences
 DEFAULT_LIMIT_S = 6 * 3600.0
@@ -16,8 +17,7 @@ DEFAULT_LIMIT_S = 6 * 3600.0
 
 def speech_seconds(text: str, words_per_minute: int) -> float:
     """How long saying ``text`` takes at ``words_per_minute``, plus a short pause."""
-    words = max(1, len(text.split()))
-    return words * 60.0 / words_per_minute + SENTENCE_GAP_S
+    return speaking_s(text, words_per_minute) + SENTENCE_GAP_S
 
 
 class VirtualSpeaker:

@@ -9,7 +9,9 @@ from voice_guide.errors import UserError
 from voice_guide.intents import DEFAULT_TABLE, PhraseTable
 from voice_guide.ports import Recognizer
 
-ENGINES = ("auto", "vosk", "pocketsphinx")
+#: The recognizers there are, and what ``--engine`` accepts (auto: Vosk when a model is found).
+RECOGNIZERS = ("vosk", "pocketsphinx")
+ENGINES = ("auto", *RECOGNIZERS)
 
 
 def make_recognizer(engine: str = "auto", *, table: PhraseTable | None = None,

@@ -1,4 +1,4 @@
-"""Finding and checking a Vosk model directory; loading it once per path."""
+"""Finding a Vosk model directory; loading it once per path, after ``model_check``."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from voice_guide.errors import MissingDependency, UserError
+from voice_guide.asr.model_check import check_model_files, damaged, verify_in_child
+from voice_guide.errors import MissingDependency
 from voice_guide.paths import models_dir
 
 PREFERRED = "vosk-model-small-en-us-0.15"
-_FST_MAGIC = (2125659606).to_bytes(4, "little")
 _lock = threading.Lock()
 _models: dict[Path, Any] = {}
 
@@ -40,41 +40,7 @@ def find_vosk_model(explicit: Path | None = None) -> Path | None:
 
 def check_vosk_model(path: Path) -> None:
     """UserError (one sentence) unless ``path`` is a Vosk model that loads."""
-    _check_files(path)
     load_vosk_model(path)
-
-
-def _check_files(path: Path) -> None:
-    if not path.exists():
-        raise UserError(f"{path}: no such model directory; pass a Vosk model directory with "
-                        f"--model or run 'voice-guide models pull {PREFERRED}'.")
-    if not path.is_dir():
-        raise UserError(f"{path}: a Vosk model is a directory, not a file; pass the unpacked "
-                        "model directory.")
-    mdl = path / "am" / "final.mdl"
-    if not mdl.is_file() or not (path / "conf").is_dir():
-        raise UserError(f"{path}: not a Vosk model (am/final.mdl or conf/ is missing); pass "
-                        "the directory that holds am/, conf/ and graph/.")
-    graph = path / "graph"
-    fsts = [graph / "HCLG.fst"] if (graph / "HCLG.fst").exists() else [
-        graph / "HCLr.fst", graph / "Gr.fst"]
-    for fst in fsts:
-        if not fst.is_file():
-            raise UserError(f"{path}: the Vosk model is incomplete ({fst.relative_to(path)} is "
-                            f"missing); {_again(path)}")
-        with fst.open("rb") as f:
-            if f.read(4) != _FST_MAGIC:
-                raise UserError(f"{path}: {fst.relative_to(path)} is damaged (not an OpenFst "
-                                f"file); {_again(path)}")
-    with mdl.open("rb") as f:
-        head = f.read(64)
-    if b"TransitionModel" not in head:
-        raise UserError(f"{path}: am/final.mdl is damaged (not a Kaldi acoustic model); "
-                        f"{_again(path)}")
-
-
-def _again(path: Path) -> str:
-    return f"get it again with 'voice-guide models pull {path.name}'."
 
 
 def vosk_module() -> Any:
@@ -92,12 +58,12 @@ def load_vosk_model(path: Path) -> Any:
     with _lock:
         if key in _models:
             return _models[key]
-        _check_files(path)
+        if not check_model_files(path):
+            verify_in_child(path)  # a damaged model crashes a child, not this process
         vosk = vosk_module()
         try:
             model = vosk.Model(str(key))
         except Exception as err:
-            raise UserError(f"{path}: the Vosk model could not be loaded (damaged or for another "
-                            f"Vosk version); {_again(path)}") from err
+            raise damaged(path, f"Vosk could not load it: {err}") from err
         _models[key] = model
         return model

@@ -16,44 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from voice_guide.audio.wav_input import Resampler, to_pcm16
-from voice_guide.errors import MissingDependency, UserError
+from voice_guide.audio.convert import Resampler, to_pcm16
+from voice_guide.audio.portaudio import load_sounddevice, resolve_device
+from voice_guide.errors import UserError
 from voice_guide.ports import SAMPLE_RATE
 
 ENV_DEVICE = "VOICE_GUIDE_INPUT_DEVICE"
-_INSTALL_HINT = "install PortAudio with 'sudo apt install libportaudio2'"
-
-
-def _sounddevice() -> Any:
-    try:
-        import sounddevice
-    except OSError as err:
-        raise MissingDependency("the PortAudio library", _INSTALL_HINT) from err
-    except ImportError as err:
-        raise MissingDependency("sounddevice", "install it with 'pip install sounddevice'") from err
-    return sounddevice
-
-
-def _resolve(sd: Any, device: str | int | None) -> int | None:
-    chosen = device if device is not None else os.environ.get(ENV_DEVICE) or None
-    if chosen is None:
-        return None
-    if isinstance(chosen, int) or str(chosen).isdigit():
-        index = int(chosen)
-        try:
-            info = sd.query_devices(index)
-        except Exception:
-            raise UserError(f"there is no audio device number {index}; list the devices with "
-                            "'python -m sounddevice'.") from None
-        if int(info["max_input_channels"]) < 1:
-            raise UserError(f"audio device {index} ({info['name']}) has no input channels.")
-        return index
-    wanted = str(chosen).casefold()
-    for index, info in enumerate(sd.query_devices()):
-        if wanted in str(info["name"]).casefold() and int(info["max_input_channels"]) > 0:
-            return index
-    raise UserError(f"no input device matches {chosen!r}; list the devices with "
-                    "'python -m sounddevice'.")
 
 
 class Microphone:
@@ -61,8 +29,9 @@ class Microphone:
 
     def __init__(self, device: str | int | None = None, block_seconds: float = 0.05,
                  max_queued: int = 200) -> None:
-        sd = _sounddevice()
-        self.device = _resolve(sd, device)
+        sd = load_sounddevice()
+        chosen = device if device is not None else os.environ.get(ENV_DEVICE) or None
+        self.device = resolve_device(sd, chosen, "input")
         try:
             info = sd.query_devices(self.device, "input")
         except Exception:

@@ -12,7 +12,6 @@ could not play at once. The callback only copies samples.
 
 from __future__ import annotations
 
-import struct
 import threading
 import time
 from typing import Any
@@ -20,7 +19,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from voice_guide.errors import MissingDependency, UserError
+from voice_guide.audio.convert import resample
+from voice_guide.audio.portaudio import load_sounddevice, resolve_device
+from voice_guide.errors import UserError
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -29,53 +30,9 @@ CHUNK_S = 0.05  # how often a playing buffer looks at its stop flag
 # fraction of a second, which would eat "ne-" of "next".
 LEAD_IN_S = 0.1
 OUTPUT_LATENCY_S = 0.3
-# espeak-ng and the cue tones make 22.05 kHz; the device (or PulseAudio) converts from there
-# better than a linear interpolator would. Devices that refuse it get their own rate.
+# espeak-ng and the cue tones make 22.05 kHz, so nothing is converted on the way; the device
+# (or PulseAudio) converts from there. Devices that refuse it get their own rate (libsoxr).
 PREFERRED_RATE = 22_050
-PORTAUDIO_HINT = "sudo apt install libportaudio2, or use 'voice-guide run --text'"
-
-
-def load_sounddevice() -> Any:
-    """The sounddevice module, or MissingDependency when PortAudio is not installed."""
-    try:
-        import sounddevice
-    except (ImportError, OSError) as err:
-        raise MissingDependency("PortAudio (sounddevice)", PORTAUDIO_HINT) from err
-    return sounddevice
-
-
-def output_device(name: str | None) -> int | str | None:
-    """A device given on the command line: an index when it is all digits, else a name part."""
-    if name is None or name == "":
-        return None
-    return int(name) if name.isdigit() else name
-
-
-def wav_samples(data: bytes) -> tuple[FloatArray, int]:
-    """Mono float samples and the rate of a 16-bit PCM WAV held in memory.
-
-    Tolerates the bogus chunk sizes ``espeak-ng --stdout`` writes when it streams:
-    the data chunk simply runs to the end of ``data``.
-    """
-    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
-        raise ValueError("not a WAV stream")
-    rate = channels = bits = 0
-    pos = 12
-    while pos + 8 <= len(data):
-        chunk_id = data[pos : pos + 4]
-        (size,) = struct.unpack_from("<I", data, pos + 4)
-        if chunk_id == b"fmt ":
-            _, channels, rate, _, _, bits = struct.unpack_from("<HHIIHH", data, pos + 8)
-        elif chunk_id == b"data":
-            if bits != 16 or channels < 1:
-                raise ValueError(f"unsupported WAV: {bits}-bit, {channels} channels")
-            body = data[pos + 8 : min(len(data), pos + 8 + size)]
-            usable = len(body) // (2 * channels) * 2 * channels
-            frames = np.frombuffer(body[:usable], dtype="<i2").reshape(-1, channels)
-            mono = frames.astype(np.float32).mean(axis=1) / 32768.0
-            return mono.astype(np.float32), rate
-        pos += 8 + size + (size & 1)
-    raise ValueError("WAV stream without a data chunk")
 
 
 class _Sound:
@@ -93,7 +50,7 @@ class PcmPlayer:
 
     def __init__(self, device: str | None = None) -> None:
         self._sd = load_sounddevice()
-        self._device = output_device(device)
+        self._device = resolve_device(self._sd, device, "output")
         try:
             info = self._sd.query_devices(self._device, "output")
         except (ValueError, self._sd.PortAudioError) as err:
@@ -123,8 +80,6 @@ class PcmPlayer:
         """Play ``samples`` (mono, [-1, 1]) at ``rate``; False when ``stop`` cut it short."""
         if samples.size == 0:
             return True
-        from voice_guide.audio.wav_input import resample
-
         data = resample(samples.astype(np.float32), rate, self.rate) if rate != self.rate else (
             samples.astype(np.float32))
         data = np.clip(data * float(volume), -1.0, 1.0).astype(np.float32)

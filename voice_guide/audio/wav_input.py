@@ -1,184 +1,172 @@
 """Reading audio files and converting them to what every recognizer takes.
 
-``read_audio`` turns a WAV file of any rate, channel count and sample format
-(8/16/24/32-bit integer, 32/64-bit float, also WAVE_FORMAT_EXTENSIBLE) into
-16 kHz mono signed 16-bit PCM. Other containers (FLAC, MP3, ...) are handed to
-``sox`` when it is installed. ``Resampler`` is the streaming converter the
-microphone uses, so file and live input are converted the same way.
+Files are decoded by libsndfile (``soundfile``: WAV of any sample format, also
+WAVE_FORMAT_EXTENSIBLE and RF64, FLAC, Ogg/Opus, MP3, AIFF, ...), a block at a time,
+mixed to mono and converted to 16 kHz by libsoxr, so memory stays flat however long
+the recording is. ``AudioFile`` is an :class:`voice_guide.ports.AudioIn` over a file;
+``read_audio`` reads a short file whole. ``decode_wav_bytes`` decodes the WAV a speech
+synthesizer hands back in memory, with the same decoder.
+
+Only regular files are opened (not FIFOs, devices or folders) and none larger than
+``MAX_AUDIO_BYTES``; a file that is not audio, is cut short, or is damaged gives one
+sentence naming it.
 """
 
 from __future__ import annotations
 
-import shutil
-import struct
-import subprocess
+import io
+import re
+from collections.abc import Iterator
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import soundfile
 
+from voice_guide.audio.convert import Resampler, resample, to_pcm16
 from voice_guide.errors import UserError
 from voice_guide.ports import SAMPLE_RATE
+from voice_guide.safe_files import check_regular_file
+
+__all__ = ["MAX_AUDIO_BYTES", "AudioFile", "Resampler", "decode_wav_bytes", "read_audio",
+           "resample", "to_pcm16"]
 
 FloatArray = npt.NDArray[np.float32]
 
-_PCM = 1
-_FLOAT = 3
-_EXTENSIBLE = 0xFFFE
+#: Largest audio file read: 4 GB, the most a plain WAV can hold (a 24-bit 96 kHz stereo
+#: recording of three hours).
+MAX_AUDIO_BYTES = 4_000_000_000
+MIN_RATE = 1_000
+MAX_RATE = 768_000
+MAX_CHANNELS = 64
+BLOCK_BYTES = 3_200  # 0.1 s of 16 kHz int16 PCM: the size of every block handed out
+_READ_S = 0.1  # input read per step
+_WHAT = "an audio file"
+_HINT = "give a WAV (or FLAC, MP3, Ogg) recording"
+# libsndfile's header log says "data : 64000 (should be 31978)" when the file ends early.
+_CUT = re.compile(r"^data\s*:\s*(\d+)\s*\(should be (\d+)\)", re.MULTILINE)
+_STREAMED = 0x7FFF0000  # sizes from here up are "unknown length" placeholders (streamed WAV)
+
+
+def _mono(frames: npt.NDArray[Any]) -> FloatArray:
+    """2-D float frames (n, channels) to mono float32, NaN/inf made silent."""
+    mono = frames.mean(axis=1) if frames.shape[1] > 1 else frames[:, 0]
+    out: FloatArray = np.nan_to_num(mono.astype(np.float32, copy=False), nan=0.0,
+                                    posinf=0.0, neginf=0.0)
+    return np.clip(out, -1.0, 1.0)
+
+
+def _cut_short(info: str) -> tuple[int, int] | None:
+    """(promised, present) data bytes when the header promises more than the file holds."""
+    found = _CUT.search(info)
+    if found is None:
+        return None
+    promised, present = int(found.group(1)), int(found.group(2))
+    if promised == 0 or promised >= _STREAMED or present >= promised:
+        return None
+    return promised, present
+
+
+class AudioFile:
+    """A recording read block by block as 16 kHz mono int16 PCM (``BLOCK_BYTES`` a block)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        size = check_regular_file(path, _WHAT, MAX_AUDIO_BYTES)
+        if size == 0:
+            raise UserError(f"{path}: the file is empty; record or pick a recording with "
+                            "sound in it")
+        try:
+            self._file = soundfile.SoundFile(str(path))
+        except (soundfile.SoundFileError, RuntimeError, ValueError, TypeError) as err:
+            raise UserError(f"{path}: not an audio file this program can read "
+                            f"({_reason(err)}); {_HINT}") from None
+        except OSError as err:
+            raise UserError(f"{path}: cannot be read ({err.strerror or err}); {_HINT}") from None
+        try:
+            self._check()
+        except UserError:
+            self._file.close()
+            raise
+        self.rate = int(self._file.samplerate)
+        self.channels = int(self._file.channels)
+        self._closed = False
+
+    def _check(self) -> None:
+        f, path = self._file, self.path
+        if not MIN_RATE <= f.samplerate <= MAX_RATE or not 1 <= f.channels <= MAX_CHANNELS:
+            raise UserError(f"{path}: the audio header is damaged ({f.channels} channels at "
+                            f"{f.samplerate} Hz); {_HINT}")
+        cut = _cut_short(str(getattr(f, "extra_info", "")))
+        if cut is not None:
+            promised, present = cut
+            raise UserError(f"{path}: the recording is cut short (the header promises "
+                            f"{promised} bytes of sound, the file holds {present}); "
+                            "copy or export it again")
+        if f.frames == 0:
+            raise UserError(f"{path}: the recording holds no samples; {_HINT} with sound in it")
+
+    def blocks(self) -> Iterator[bytes]:
+        """16 kHz mono int16 PCM, ``BLOCK_BYTES`` at a time (the last block may be shorter)."""
+        resampler = Resampler(self.rate, SAMPLE_RATE)
+        step = max(1, int(self.rate * _READ_S))
+        pending = b""
+        while not self._closed:
+            try:
+                frames = self._file.read(step, dtype="float32", always_2d=True)
+            except (soundfile.SoundFileError, RuntimeError, ValueError) as err:
+                raise UserError(f"{self.path}: the recording is damaged part way through "
+                                f"({_reason(err)}); copy or export it again") from None
+            last = frames.shape[0] < step
+            pending += to_pcm16(resampler.process(_mono(frames), final=last))
+            while len(pending) >= BLOCK_BYTES:
+                yield pending[:BLOCK_BYTES]
+                pending = pending[BLOCK_BYTES:]
+            if last:
+                break
+        if pending and not self._closed:
+            yield pending
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._file.close()
+
+    def __enter__(self) -> AudioFile:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, err: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
 
 
 def read_audio(path: Path) -> bytes:
-    """16 kHz mono int16 PCM from ``path``; UserError for missing, empty or non-audio files."""
-    if not path.exists():
-        raise UserError(f"{path}: no such audio file.")
-    if path.is_dir():
-        raise UserError(f"{path}: is a directory, not an audio file.")
-    data = path.read_bytes()
-    if not data:
-        raise UserError(f"{path}: the file is empty; record or pick a WAV file with sound in it.")
-    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
-        samples, rate = _decode_wav(path, data)
-    else:
-        samples, rate = _decode_with_sox(path)
-    if samples.size == 0:
-        raise UserError(f"{path}: the recording holds no samples.")
-    mono = resample(samples, rate, SAMPLE_RATE)
-    return to_pcm16(mono)
+    """The whole of a (short) recording as 16 kHz mono int16 PCM; UserError when unreadable."""
+    with AudioFile(path) as audio:
+        return b"".join(audio.blocks())
 
 
-def to_pcm16(samples: FloatArray) -> bytes:
-    """Float samples in [-1, 1] to little-endian int16 bytes (clipped)."""
-    clipped = np.clip(samples, -1.0, 32767 / 32768)
-    return (clipped * 32768.0).astype("<i2").tobytes()
+def decode_wav_bytes(data: bytes) -> tuple[FloatArray, int]:
+    """Mono float samples and the rate of a WAV held in memory (a synthesizer's output).
 
-
-def _decode_wav(path: Path, data: bytes) -> tuple[FloatArray, int]:
-    fmt: tuple[int, int, int, int] | None = None
-    payload: bytes | None = None
-    pos = 12
-    while pos + 8 <= len(data):
-        chunk_id = data[pos : pos + 4]
-        (size,) = struct.unpack_from("<I", data, pos + 4)
-        body = data[pos + 8 : pos + 8 + size]
-        if chunk_id == b"fmt ":
-            if len(body) < 16:
-                raise UserError(f"{path}: the WAV header is damaged (short 'fmt' chunk).")
-            tag, channels, rate, _, _, bits = struct.unpack_from("<HHIIHH", body)
-            if tag == _EXTENSIBLE and len(body) >= 26:
-                (tag,) = struct.unpack_from("<H", body, 24)
-            fmt = (tag, channels, rate, bits)
-        elif chunk_id == b"data":
-            payload = body
-        pos += 8 + size + (size & 1)
-    if fmt is None or payload is None:
-        raise UserError(f"{path}: not a usable WAV file (no 'fmt' or 'data' chunk).")
-    tag, channels, rate, bits = fmt
-    if channels < 1 or rate < 1000:
-        raise UserError(f"{path}: the WAV header is damaged ({channels} channels at {rate} Hz).")
-    samples = _samples(path, payload, tag, bits)
-    usable = samples.size - samples.size % channels
-    frames = samples[:usable].reshape(-1, channels)
-    return frames.mean(axis=1).astype(np.float32), rate
-
-
-def _samples(path: Path, payload: bytes, tag: int, bits: int) -> FloatArray:
-    if tag == _PCM and bits == 8:
-        raw = np.frombuffer(payload, dtype=np.uint8)
-        out: FloatArray = ((raw.astype(np.float32) - 128.0) / 128.0).astype(np.float32)
-        return out
-    if tag == _PCM and bits == 16:
-        raw16 = np.frombuffer(payload[: len(payload) // 2 * 2], dtype="<i2")
-        return (raw16.astype(np.float32) / 32768.0).astype(np.float32)
-    if tag == _PCM and bits == 24:
-        usable = len(payload) // 3 * 3
-        b = np.frombuffer(payload[:usable], dtype=np.uint8).reshape(-1, 3).astype(np.int32)
-        value = b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)
-        value = np.where(value >= 1 << 23, value - (1 << 24), value)
-        return (value.astype(np.float32) / float(1 << 23)).astype(np.float32)
-    if tag == _PCM and bits == 32:
-        raw32 = np.frombuffer(payload[: len(payload) // 4 * 4], dtype="<i4")
-        return (raw32.astype(np.float64) / float(1 << 31)).astype(np.float32)
-    if tag == _FLOAT and bits in (32, 64):
-        dtype = "<f4" if bits == 32 else "<f8"
-        size = bits // 8
-        rawf = np.frombuffer(payload[: len(payload) // size * size], dtype=dtype)
-        cleaned: FloatArray = np.nan_to_num(rawf).astype(np.float32)
-        return cleaned
-    raise UserError(
-        f"{path}: unsupported WAV sample format (format tag {tag}, {bits} bits); "
-        "convert it to 16-bit PCM, e.g. 'sox IN -b 16 OUT.wav'."
-    )
-
-
-def _decode_with_sox(path: Path) -> tuple[FloatArray, int]:
-    sox = shutil.which("sox")
-    if sox is None:
-        raise UserError(f"{path}: not a WAV file; give a WAV recording (or install sox).")
-    cmd = [sox, "-V0", str(path), "-t", "raw", "-r", str(SAMPLE_RATE), "-c", "1",
-           "-b", "16", "-e", "signed-integer", "-L", "-"]
-    done = subprocess.run(cmd, capture_output=True, check=False, timeout=120)
-    if done.returncode != 0 or not done.stdout:
-        raise UserError(f"{path}: not an audio file this program can read; give a WAV recording.")
-    raw = np.frombuffer(done.stdout[: len(done.stdout) // 2 * 2], dtype="<i2")
-    return (raw.astype(np.float32) / 32768.0).astype(np.float32), SAMPLE_RATE
-
-
-def _lowpass_taps(cutoff: float, width: int = 32) -> FloatArray:
-    """Windowed-sinc low-pass; ``cutoff`` is a fraction of the input rate (0..0.5)."""
-    n = np.arange(-width, width + 1, dtype=np.float64)
-    taps = 2 * cutoff * np.sinc(2 * cutoff * n) * np.blackman(n.size)
-    out: FloatArray = (taps / taps.sum()).astype(np.float32)
-    return out
-
-
-def resample(samples: FloatArray, src_rate: int, dst_rate: int) -> FloatArray:
-    """Whole-signal rate conversion (anti-aliased when going down)."""
-    if src_rate == dst_rate:
-        same: FloatArray = samples.astype(np.float32)
-        return same
-    return Resampler(src_rate, dst_rate).process(samples, final=True)
-
-
-class Resampler:
-    """Streaming rate converter: low-pass when decimating, then linear interpolation.
-
-    Feed blocks of any size; the output is continuous across blocks.
+    Tolerates the "unknown length" sizes ``espeak-ng --stdout`` writes when it streams.
+    ValueError when ``data`` is not a WAV stream.
     """
+    try:
+        with soundfile.SoundFile(io.BytesIO(data)) as f:
+            if f.format not in ("WAV", "WAVEX", "RF64"):
+                raise ValueError(f"not a WAV stream ({f.format})")
+            frames = f.read(dtype="float32", always_2d=True)
+            return _mono(frames), int(f.samplerate)
+    except (soundfile.SoundFileError, RuntimeError) as err:
+        raise ValueError(f"not a usable WAV stream ({_reason(err)})") from None
 
-    def __init__(self, src_rate: int, dst_rate: int) -> None:
-        self.src_rate = src_rate
-        self.dst_rate = dst_rate
-        self._step = src_rate / dst_rate
-        self._taps = (
-            _lowpass_taps(0.45 * dst_rate / src_rate) if dst_rate < src_rate else None
-        )
-        half = 0 if self._taps is None else (self._taps.size - 1) // 2
-        self._history = np.zeros(2 * half, dtype=np.float32)
-        self._pending = np.zeros(0, dtype=np.float32)  # filtered, not yet interpolated
-        self._pos = 0.0  # next output position, in input samples, relative to _pending[0]
-        self._half = half
 
-    def process(self, block: FloatArray, final: bool = False) -> FloatArray:
-        block = block.astype(np.float32)
-        if self._taps is not None:
-            if final:
-                block = np.concatenate([block, np.zeros(self._half, dtype=np.float32)])
-            joined = np.concatenate([self._history, block])
-            filtered = np.convolve(joined, self._taps, mode="valid").astype(np.float32)
-            self._history = joined[joined.size - 2 * self._half :] if self._half else joined[:0]
-        else:
-            filtered = block
-        buf = np.concatenate([self._pending, filtered])
-        if buf.size < 2:
-            self._pending = buf
-            return np.zeros(0, dtype=np.float32)
-        limit = buf.size - 1 if not final else buf.size - 1 + 1e-9
-        count = int(np.floor((limit - self._pos) / self._step)) + 1 if limit >= self._pos else 0
-        positions = self._pos + self._step * np.arange(count)
-        positions = positions[positions <= buf.size - 1]
-        out: FloatArray = np.interp(positions, np.arange(buf.size), buf).astype(np.float32)
-        next_pos = self._pos + self._step * positions.size
-        drop = min(int(np.floor(next_pos)), buf.size)
-        self._pending = buf[drop:]
-        self._pos = next_pos - drop
-        return out
+def _reason(err: BaseException) -> str:
+    text = str(err)
+    for prefix in ("Error opening ", "Internal format error"):
+        if text.startswith(prefix):
+            text = text.split(": ", 1)[-1] if ": " in text else text
+    return text.strip().rstrip(".") or type(err).__name__

@@ -5,30 +5,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from voice_guide.asr.factory import ENGINES
 from voice_guide.ports import Heard
-
-_BLOCK = 3200  # 0.1 s of 16 kHz int16 PCM
 
 
 def register(sub: Any, name: str, help_text: str) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text)
     parser.add_argument("--file", type=Path, help="a recording (WAV, any rate and channels); "
                         "without it, listen to the microphone until Ctrl-C")
-    parser.add_argument("--engine", default="auto", choices=("auto", "vosk", "pocketsphinx"))
+    parser.add_argument("--engine", default="auto", choices=ENGINES)
     parser.add_argument("--model", type=Path, help="Vosk model directory")
     parser.add_argument("--phrases", type=Path, help="YAML phrase file adding or replacing phrases")
     parser.add_argument("--device", help="input device name or index (live input)")
     parser.add_argument("--json", action="store_true", help="one JSON object per command")
     parser.set_defaults(func=run)
-
-
-def _blocks(pcm: bytes) -> Iterator[bytes]:
-    for i in range(0, len(pcm), _BLOCK):
-        yield pcm[i : i + _BLOCK]
 
 
 def _line(heard: Heard, as_json: bool) -> str:
@@ -54,20 +48,26 @@ def _print_all(found: Iterable[Heard], as_json: bool) -> None:
 def run(args: argparse.Namespace) -> int:
     from voice_guide.asr.factory import make_recognizer
     from voice_guide.asr.vocabulary import warning_line
-    from voice_guide.audio.wav_input import read_audio
+    from voice_guide.audio.wav_input import AudioFile
     from voice_guide.intents import DEFAULT_TABLE
     from voice_guide.phrase_file import load_phrase_table
 
     table = load_phrase_table(args.phrases) if args.phrases else DEFAULT_TABLE
-    pcm = read_audio(args.file) if args.file is not None else None
-    recognizer, why = make_recognizer(args.engine, table=table, model_dir=args.model)
+    audio = AudioFile(args.file) if args.file is not None else None  # bad files fail first
+    try:
+        recognizer, why = make_recognizer(args.engine, table=table, model_dir=args.model)
+    except BaseException:
+        if audio is not None:
+            audio.close()
+        raise
     print(why, file=sys.stderr)
     warning = warning_line(recognizer.name, getattr(recognizer, "unknown_words", []))
     if warning:
         print(warning, file=sys.stderr)
-    if pcm is not None:
-        for block in _blocks(pcm):
-            _print_all(recognizer.accept(block), args.json)
+    if audio is not None:
+        with audio:  # read block by block: memory stays flat however long the recording
+            for block in audio.blocks():
+                _print_all(recognizer.accept(block), args.json)
         _print_all(recognizer.flush(), args.json)
         return 0
     from voice_guide.audio.mic import Microphone

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from voice_guide.asr.factory import ENGINES
 from voice_guide.cli.common import (
     add_guide_options,
     add_log_options,
@@ -30,7 +31,7 @@ def register(sub: Any, name: str, help_text: str) -> None:
     parser.add_argument("--plain", action="store_true",
                         help="print a running transcript instead of the live view "
                              "(always so when the output is not a terminal)")
-    parser.add_argument("--engine", choices=["auto", "vosk", "pocketsphinx"], default="auto",
+    parser.add_argument("--engine", choices=ENGINES, default="auto",
                         help="speech recognizer (default: Vosk if a model is installed)")
     parser.add_argument("--model", type=Path, metavar="DIR", help="Vosk model directory")
     parser.add_argument("--input-device", metavar="NAME", help="microphone (name or index)")

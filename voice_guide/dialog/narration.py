@@ -75,8 +75,11 @@ def _total_seconds(routine: FlatRoutine) -> float:
 def intro_lines(routine: FlatRoutine, lang: LanguagePack) -> list[Line]:
     """Title, overview, introduction, the safety sentences (musts), and how to get help."""
     lines = [Line(lang.t("title", title=lang.spell(routine.title)))]
-    lines.append(Line(lang.t("overview", steps=len(routine.steps),
-                             amount=lang.rough(_total_seconds(routine)))))
+    total = _total_seconds(routine)
+    if total > 0:
+        lines.append(Line(lang.t("overview", steps=len(routine.steps), amount=lang.rough(total))))
+    else:  # no step is timed: "about zero seconds" would be nonsense
+        lines.append(Line(lang.t("overview_untimed", steps=len(routine.steps))))
     lines += [Line(lang.spell(s)) for s in routine.introduction]
     lines += [Line(lang.spell(s), must=True) for s in routine.safety]
     lines.append(Line(lang.t("help_hint")))

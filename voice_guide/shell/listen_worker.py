@@ -37,6 +37,7 @@ class ListenWorker:
         on_heard: Callable[[Heard], None] | None = None,
         on_block: Callable[[bytes], None] | None = None,
         warn: Callable[[str], None] | None = None,
+        on_failure: Callable[[str], None] | None = None,
     ) -> None:
         self._audio_in = audio_in
         self._recognizer = recognizer
@@ -46,6 +47,7 @@ class ListenWorker:
         self._on_heard = on_heard
         self._on_block = on_block  # every microphone block, listening or not (the level meter)
         self._warn = warn or log.warning
+        self._on_failure = on_failure
         self._lock = threading.Lock()
         self._listening = listening
         self._resume_at = 0.0  # time.monotonic() from which audio counts again
@@ -78,12 +80,29 @@ class ListenWorker:
             for block in self._audio_in.blocks():
                 if self._closing.is_set():
                     break
-                self._feed(block)
+                try:
+                    self._feed(block)
+                except Exception as err:  # the recognizer, not the microphone
+                    self._fail("speech recognition", err)
+                    return
         except Exception as err:
-            if not self._closing.is_set():
-                self.error = err
-                self._warn(f"the microphone stopped: {err}")
-                self._inbox.put(None)  # nothing more can be heard; end the session
+            self._fail("the microphone", err)
+
+    def _fail(self, what: str, err: Exception) -> None:
+        """Nothing more can be heard: ``on_failure`` gets one sentence (the session may go on
+        with typed commands); without it the session ends."""
+        if self._closing.is_set():
+            return
+        self.error = err
+        reason = f"{what} stopped ({type(err).__name__}: {err})" if str(err) else (
+            f"{what} stopped ({type(err).__name__})")
+        if self._on_failure is not None:
+            self._on_failure(reason)
+        else:
+            self._warn(reason)
+            self._inbox.put(None)  # nothing more can be heard; end the session
+        if what == "speech recognition":
+            self._audio_in.close()  # let the microphone go
 
     def _feed(self, block: bytes) -> None:
         if self._on_block is not None:

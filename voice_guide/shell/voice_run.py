@@ -5,9 +5,11 @@ stopped and joined, the audio streams closed, and the caller gets 130."""
 from __future__ import annotations
 
 import queue
+import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from voice_guide import timeline
 from voice_guide.dialog.actions import Action, Say
@@ -17,7 +19,6 @@ from voice_guide.intents import PhraseTable
 from voice_guide.ports import Heard
 from voice_guide.routine.model import FlatRoutine
 from voice_guide.settings import GuideSettings
-from voice_guide.text_safety import printable
 
 if TYPE_CHECKING:
     from voice_guide.shell.live_view import LiveView, ViewFeed
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 TEXT_HINT = "use 'voice-guide run --text' to type the commands instead"
+TYPE_INSTEAD = "carrying on with typed commands: type one and press Enter (e.g. next, help, quit)."
 
 
 def run_voice(
@@ -42,19 +44,22 @@ def run_voice(
     live: bool = False,
     start_at: int = 0,
     resumed: bool = False,
+    typed: TextIO | None = None,
 ) -> int:
     """Run ``routine`` by voice; 0 when the session ends, 130 on Ctrl-C.
 
     ``listeners`` see every action the guide takes (the session log is one). ``live`` shows
     the live terminal view instead of the running transcript (set-up notes and warnings
-    still go to ``echo`` before the view starts, above it after).
+    still go to ``echo`` before the view starts, above it after). When the microphone or the
+    recognizer fails mid-session, that is said in one sentence and the session goes on with
+    commands typed on ``typed`` (default: standard input).
     """
     try:
         return _run_voice(
             routine, settings, engine=engine, model_dir=model_dir, table=table,
             input_device=input_device, output_device=output_device, echo=echo,
             listen_guard_s=listen_guard_s, listeners=listeners, live=live,
-            start_at=start_at, resumed=resumed,
+            start_at=start_at, resumed=resumed, typed=typed,
         )
     except KeyboardInterrupt:  # also when it comes while starting up or shutting down
         echo("stopped.")
@@ -76,8 +81,9 @@ def _run_voice(
     live: bool,
     start_at: int = 0,
     resumed: bool = False,
+    typed: TextIO | None,
 ) -> int:
-    from voice_guide.asr.factory import make_recognizer
+    from voice_guide.asr.process_recognizer import make_isolated_recognizer
     from voice_guide.asr.vocabulary import warning_line
     from voice_guide.audio.cues import CuePlayer
     from voice_guide.audio.mic import Microphone
@@ -88,6 +94,7 @@ def _run_voice(
     from voice_guide.shell.listen_worker import GUARD_S, ListenWorker
     from voice_guide.shell.live_view import LiveView, ViewFeed
     from voice_guide.shell.snapshot import SnapshotBox, first
+    from voice_guide.shell.text_run import read_commands
     from voice_guide.shell.voice_performer import VoicePerformer
     from voice_guide.speech.espeak_tts import EspeakCliSynthesizer
     from voice_guide.speech.pyttsx3_tts import Pyttsx3Synthesizer
@@ -114,7 +121,8 @@ def _run_voice(
         note(f"   (warning: {message})")
 
     try:
-        recognizer, sentence = make_recognizer(engine, table=table, model_dir=model_dir)
+        # In a child process: an engine that crashes ends only that (see listen_worker).
+        recognizer, sentence = make_isolated_recognizer(engine, table=table, model_dir=model_dir)
     except MissingDependency as err:
         raise MissingDependency("speech recognition", f"{err}; or {TEXT_HINT}") from err
     echo(sentence)
@@ -145,12 +153,19 @@ def _run_voice(
         echo(f"microphone: {mic.device_name}")
 
         def heard(h: Heard) -> None:
-            transcript(f"you: {printable(h.text)} ({h.confidence:.2f})")
+            # The transcript shows the command once, when the guide takes it (timeline line).
             if feed is not None:
                 feed.heard(h)
 
+        def lost_voice(reason: str) -> None:
+            note(f"voice-guide: {reason}; {TYPE_INSTEAD}")
+            threading.Thread(
+                target=read_commands, args=(typed or sys.stdin, table, inbox, clock, note),
+                name="typed-commands", daemon=True,
+            ).start()
+
         listener = ListenWorker(
-            mic, recognizer, inbox, clock, on_heard=heard, warn=warn,
+            mic, recognizer, inbox, clock, on_heard=heard, warn=warn, on_failure=lost_voice,
             on_block=feed.block if feed is not None else None,
             guard_s=GUARD_S if listen_guard_s is None else listen_guard_s,
         )
@@ -164,8 +179,6 @@ def _run_voice(
             view = LiveView(feed.box, clock)
             view.start()
         conductor.run()
-        if listener.error is not None:
-            raise UserError(f"the microphone stopped ({listener.error}); {TEXT_HINT}.")
         return 0
     finally:
         if view is not None:
@@ -180,6 +193,7 @@ def _run_voice(
             cues.close()
         if player is not None:
             player.close()
+        recognizer.close()
 
 
 def _speaking(say: Say, transcript: Callable[[str], None], feed: ViewFeed | None) -> None:

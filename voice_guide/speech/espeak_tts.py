@@ -10,7 +10,8 @@ import shutil
 import subprocess
 import threading
 
-from voice_guide.audio.playback import PcmPlayer, wav_samples
+from voice_guide.audio.playback import PcmPlayer
+from voice_guide.audio.wav_input import decode_wav_bytes
 from voice_guide.errors import MissingDependency
 
 ESPEAK_HINT = "sudo apt install espeak-ng"
@@ -52,7 +53,7 @@ class EspeakCliSynthesizer:
                 self._proc = None
         if self._stop.is_set() or proc.returncode != 0 or not wav:
             return
-        samples, rate = wav_samples(wav)
+        samples, rate = decode_wav_bytes(wav)
         self._player.play(samples, rate, volume, self._stop)
 
     def stop(self) -> None:

@@ -19,7 +19,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from voice_guide.audio.playback import PcmPlayer, wav_samples
+from voice_guide.audio.playback import PcmPlayer
+from voice_guide.audio.wav_input import decode_wav_bytes
 from voice_guide.errors import MissingDependency
 
 ESPEAK_HINT = "sudo apt install espeak-ng"
@@ -54,7 +55,7 @@ class Pyttsx3Synthesizer:
         if self._stop.is_set() or not path.exists():
             path.unlink(missing_ok=True)
             return
-        samples, rate = wav_samples(path.read_bytes())
+        samples, rate = decode_wav_bytes(path.read_bytes())
         path.unlink(missing_ok=True)
         self._player.play(samples, rate, volume, self._stop)
 

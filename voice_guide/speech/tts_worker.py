@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from voice_guide.dialog.actions import Say
 from voice_guide.dialog.events import Event, SpeechFinished
 from voice_guide.ports import Clock, Synthesizer
+from voice_guide.speech.duration import speaking_s
 
 log = logging.getLogger(__name__)
 
@@ -37,15 +38,9 @@ class SynthOption:
     factory: SynthFactory
 
 
-def expected_speaking_s(text: str, words_per_minute: int) -> float:
-    """Seconds ``text`` takes at ``words_per_minute``."""
-    words = max(1, len(text.split()))
-    return words * 60.0 / max(1, words_per_minute)
-
-
 def hang_limit_s(text: str, words_per_minute: int, slack_s: float) -> float:
     """How long ``say`` may take before the synthesizer is declared stuck."""
-    return 2.0 * expected_speaking_s(text, words_per_minute) + slack_s
+    return 2.0 * speaking_s(text, words_per_minute) + slack_s
 
 
 class SilentSynthesizer:
@@ -59,7 +54,7 @@ class SilentSynthesizer:
 
     def say(self, text: str, words_per_minute: int, volume: float) -> None:
         self._stop.clear()
-        self._stop.wait(expected_speaking_s(text, words_per_minute))
+        self._stop.wait(speaking_s(text, words_per_minute))
 
     def stop(self) -> None:
         self._stop.set()
