@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from voice_guide.cli.common import (
+    add_audio_options,
     add_guide_options,
     add_log_options,
     add_routine_argument,
@@ -27,11 +27,7 @@ def register(sub: Any, name: str, help_text: str) -> None:
     add_routine_argument(parser)
     parser.add_argument("--text", action="store_true",
                         help="print the narration and read typed commands (no audio)")
-    parser.add_argument("--engine", choices=["auto", "vosk", "pocketsphinx"], default="auto",
-                        help="speech recognizer (default: Vosk if a model is installed)")
-    parser.add_argument("--model", type=Path, metavar="DIR", help="Vosk model directory")
-    parser.add_argument("--input-device", metavar="NAME", help="microphone (name or index)")
-    parser.add_argument("--output-device", metavar="NAME", help="speaker (name or index)")
+    add_audio_options(parser)
     parser.add_argument("--time-scale", type=float, default=1.0, help=argparse.SUPPRESS)
     add_guide_options(parser)
     add_log_options(parser, default_on=True)
