@@ -1,0 +1,95 @@
+"""One measured run for ``bench.session_cost``: a voice session or the idle listening loop for
+a fixed real time, then one JSON line with this process's CPU time and peak memory.
+
+    python -m bench.session_worker session|idle SECONDS ENGINE
+
+Run inside the benchmark's private PulseAudio server (its environment is inherited).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import signal
+import sys
+import time
+from types import FrameType
+
+READY: dict[str, float] = {}
+SPOKEN: list[str] = []
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _ready() -> None:
+    """Start-up is over (models loaded, devices open): steady-state measuring starts here."""
+    READY.setdefault("cpu", _cpu())
+    READY.setdefault("wall", time.monotonic())
+
+
+def _interrupt(_sig: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _session(engine: str) -> int:
+    from voice_guide.intents import DEFAULT_TABLE
+    from voice_guide.routine.catalog import resolve
+    from voice_guide.routine.loader import load_flat
+    from voice_guide.settings import GuideSettings
+    from voice_guide.shell.voice_run import run_voice
+
+    def echo(line: str) -> None:
+        if line.startswith("microphone:"):  # printed once everything is open
+            _ready()
+        if line.startswith("guide:"):
+            SPOKEN.append(line)
+
+    return run_voice(load_flat(resolve("back-massage")), GuideSettings(), engine=engine,
+                     model_dir=None, table=DEFAULT_TABLE, input_device=None, output_device=None,
+                     echo=echo)
+
+
+def _idle(engine: str) -> int:
+    from voice_guide.asr.factory import make_recognizer
+    from voice_guide.audio.mic import Microphone
+
+    recognizer, _ = make_recognizer(engine)
+    mic = Microphone(None)
+    _ready()
+    try:
+        for block in mic.blocks():
+            recognizer.accept(block)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        mic.close()
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    mode, seconds, engine = argv[0], float(argv[1]), argv[2]
+    signal.signal(signal.SIGALRM, _interrupt)
+    start_wall = time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    code = _session(engine) if mode == "session" else _idle(engine)
+    end_wall, end_cpu = time.monotonic(), _cpu()
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if "cpu" not in READY:
+        raise SystemExit(f"the {mode} run never got going (exit {code})")
+    print(json.dumps({
+        "mode": mode, "exit": code, "wall_s": end_wall - start_wall, "cpu_s": end_cpu,
+        "startup_cpu_s": READY["cpu"], "startup_wall_s": READY["wall"] - start_wall,
+        "steady_cpu_s": end_cpu - READY["cpu"], "steady_wall_s": end_wall - READY["wall"],
+        "sentences_spoken": len(SPOKEN),
+        "peak_rss_mb": max(own.ru_maxrss, kids.ru_maxrss) / 1024.0,
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
