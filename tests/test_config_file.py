@@ -104,6 +104,7 @@ def test_set_keeps_comments_and_validates_first(settings_file: Path) -> None:
     assert main(["config", "set", "volume", "3"]) == 2
     assert main(["config", "set", "volum", "0.3"]) == 2
     assert main(["config", "set", "barge_in", "maybe"]) == 2
+    assert main(["config", "set", "model", str(settings_file.parent / "no-model")]) == 2
     assert settings_file.read_bytes() == before
     assert main(["config", "unset", "input_device"]) == 0
     assert load_settings().input_device is None
@@ -137,16 +138,18 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def test_options_override_the_file(settings_file: Path) -> None:
+def test_options_override_the_file(settings_file: Path, tmp_path: Path) -> None:
+    phrases = tmp_path / "p.yaml"
+    phrases.write_text("intents: {next: [onwards]}\n", encoding="utf-8")
     for key, value in [("words_per_minute", "120"), ("volume", "0.4"), ("auto_advance", "no"),
                        ("engine", "pocketsphinx"), ("input_device", "USB"),
-                       ("phrase_file", "~/p.yaml")]:
+                       ("phrase_file", str(phrases))]:
         set_value(settings_file, key, value)
     args = _parse([])
     guide = settings_from(args)
     assert (guide.words_per_minute, guide.volume, guide.auto_advance) == (120, 0.4, False)
     assert (args.engine, args.input_device, args.output_device) == ("pocketsphinx", "USB", None)
-    assert args.phrases == Path("~/p.yaml").expanduser()
+    assert args.phrases == phrases
     args = _parse(["--wpm", "200", "--engine", "vosk", "--input-device", "2",
                    "--phrases", "x.yaml"])
     guide = settings_from(args)

@@ -24,6 +24,8 @@ from voice_guide.config.read import (
 from voice_guide.errors import UserError
 from voice_guide.safe_files import read_text_file
 
+#: Keys holding a path: checked to exist, stored absolute (a service runs in another folder).
+PATH_KEYS = {"model": "a Vosk model folder", "phrase_file": "a phrase file"}
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -50,6 +52,12 @@ def convert(key: str, raw: str) -> object:
             return value
     except ValueError:
         raise UserError(f"{bad_value_message(key, raw)}", exit_code=2) from None
+    if key in PATH_KEYS and raw:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise UserError(f"{key}: {raw} does not exist; give the path of "
+                            f"{PATH_KEYS[key]} (nothing was changed)", exit_code=2)
+        return str(path.resolve())
     return raw
 
 
