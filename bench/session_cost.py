@@ -64,14 +64,15 @@ def _noise_wav(path: Path, seconds: float) -> Path:
     return path
 
 
-def one_run(pulse: Any, mode: str, seconds: float, engine: str, noise: Path) -> dict[str, Any]:
+def one_run(pulse: Any, mode: str, seconds: float, engine: str, noise: Path,
+            extra: list[str]) -> dict[str, Any]:
     env = dict(pulse.env)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT),
                                                       env.get("PYTHONPATH", "")]))
     player = pulse.play(noise)
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "bench.session_worker", mode, str(seconds), engine],
+            [sys.executable, "-m", "bench.session_worker", mode, str(seconds), engine, *extra],
             env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=seconds + 120,
         )
     finally:
@@ -116,18 +117,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30.0, help="real time per run")
     parser.add_argument("--runs", type=int, default=3, help="runs per mode (median reported)")
     parser.add_argument("--engine", default="pocketsphinx", choices=["pocketsphinx", "vosk"])
+    parser.add_argument("--model", type=Path, help="Vosk model folder (with --engine vosk)")
+    parser.add_argument("--phrases", type=Path, help="phrase file for the recognizer")
     parser.add_argument("--modes", default="session,idle")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     from voice_guide.testing.pulse import private_pulse
 
     modes = [m for m in args.modes.split(",") if m]
+    extra = [str(args.model.resolve()) if args.model else "-"]
+    if args.phrases:
+        extra.append(str(args.phrases.resolve()))
     results: dict[str, list[dict[str, Any]]] = {m: [] for m in modes}
     with tempfile.TemporaryDirectory() as tmp, private_pulse() as pulse:
         noise = _noise_wav(Path(tmp) / "room.wav", args.seconds + 30)
         for i in range(args.runs):
             for mode in modes:
-                run = one_run(pulse, mode, args.seconds, args.engine, noise)
+                run = one_run(pulse, mode, args.seconds, args.engine, noise, extra)
                 results[mode].append(run)
                 print(f"run {i + 1}/{args.runs} {mode}: start-up {run['startup_cpu_s']:.1f} s "
                       f"CPU, then {run['steady_cpu_s']:.1f} s CPU in {run['steady_wall_s']:.1f} s"
@@ -135,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"peak {run['peak_rss_mb']:.0f} MB",
                       file=sys.stderr, flush=True)
     summary = {mode: summarize(runs) for mode, runs in results.items()}
-    print(f"Machine: {_machine()}; engine: {args.engine}")
+    model = f" ({args.model.name})" if args.model else ""
+    print(f"Machine: {_machine()}; engine: {args.engine}{model}")
     print(table(summary, args.seconds))
     if args.json:
         args.json.write_text(json.dumps({"machine": _machine(), "engine": args.engine,

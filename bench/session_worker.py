@@ -1,7 +1,7 @@
 """One measured run for ``bench.session_cost``: a voice session or the idle listening loop for
 a fixed real time, then one JSON line with this process's CPU time and peak memory.
 
-    python -m bench.session_worker session|idle SECONDS ENGINE
+    python -m bench.session_worker session|idle SECONDS ENGINE [MODEL_DIR|- [PHRASE_FILE]]
 
 Run inside the benchmark's private PulseAudio server (its environment is inherited).
 """
@@ -13,7 +13,10 @@ import resource
 import signal
 import sys
 import time
+from pathlib import Path
 from types import FrameType
+
+from voice_guide.intents import DEFAULT_TABLE, PhraseTable
 
 READY: dict[str, float] = {}
 SPOKEN: list[str] = []
@@ -38,8 +41,16 @@ def _interrupt(_sig: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def _session(engine: str) -> int:
-    from voice_guide.intents import DEFAULT_TABLE
+def _table(phrases: str | None) -> PhraseTable:
+    if not phrases:
+        return DEFAULT_TABLE
+    from voice_guide.phrase_file import load_phrase_table
+
+    table: PhraseTable = load_phrase_table(Path(phrases))
+    return table
+
+
+def _session(engine: str, model: Path | None, phrases: str | None) -> int:
     from voice_guide.routine.catalog import resolve
     from voice_guide.routine.loader import load_flat
     from voice_guide.settings import GuideSettings
@@ -52,15 +63,16 @@ def _session(engine: str) -> int:
             SPOKEN.append(line)
 
     return run_voice(load_flat(resolve("back-massage")), GuideSettings(), engine=engine,
-                     model_dir=None, table=DEFAULT_TABLE, input_device=None, output_device=None,
+                     model_dir=model, table=_table(phrases), input_device=None,
+                     output_device=None,
                      echo=echo)
 
 
-def _idle(engine: str) -> int:
+def _idle(engine: str, model: Path | None, phrases: str | None) -> int:
     from voice_guide.asr.factory import make_recognizer
     from voice_guide.audio.mic import Microphone
 
-    recognizer, _ = make_recognizer(engine)
+    recognizer, _ = make_recognizer(engine, table=_table(phrases), model_dir=model)
     mic = Microphone(None)
     _ready()
     try:
@@ -75,10 +87,13 @@ def _idle(engine: str) -> int:
 
 def main(argv: list[str]) -> int:
     mode, seconds, engine = argv[0], float(argv[1]), argv[2]
+    model = Path(argv[3]) if len(argv) > 3 and argv[3] != "-" else None
+    phrases = argv[4] if len(argv) > 4 else None
     signal.signal(signal.SIGALRM, _interrupt)
     start_wall = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
-    code = _session(engine) if mode == "session" else _idle(engine)
+    run = _session if mode == "session" else _idle
+    code = run(engine, model, phrases)
     end_wall, end_cpu = READY.get("end_wall", time.monotonic()), READY.get("end_cpu", _cpu())
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
