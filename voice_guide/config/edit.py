@@ -23,6 +23,7 @@ from voice_guide.config.read import (
 )
 from voice_guide.errors import UserError
 from voice_guide.safe_files import read_text_file
+from voice_guide.text_safety import printable
 
 #: Keys holding a path: checked to exist, stored absolute (a service runs in another folder).
 PATH_KEYS = {"model": "a Vosk model folder", "phrase_file": "a phrase file"}
@@ -58,7 +59,26 @@ def convert(key: str, raw: str) -> object:
             raise UserError(f"{key}: {raw} does not exist; give the path of "
                             f"{PATH_KEYS[key]} (nothing was changed)", exit_code=2)
         return str(path.resolve())
+    if key == "voice":
+        _check_voice(raw)
     return raw
+
+
+def _check_voice(name: str) -> None:
+    """When espeak-ng is installed, the voice must be one it has (else doctor reports it)."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("espeak-ng")
+    if exe is None or not name or name.startswith("-"):
+        return
+    try:
+        done = subprocess.run([exe, "-v", name, "--stdout", "a"], capture_output=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return
+    if done.returncode != 0:
+        raise UserError(f"voice: espeak-ng has no voice '{printable(name)[:60]}'; list them with "
+                        "'espeak-ng --voices' (nothing was changed)", exit_code=2)
 
 
 def _read_existing(path: Path) -> str:
