@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from voice_guide.dialog.actions import Action, Cue, Say, StepStarted
+from voice_guide.dialog.actions import Action, Cue, Say, StepStarted, StopSpeech
 from voice_guide.intents import parse_command
 from voice_guide.routine.model import Duration, FlatRoutine, Repetitions, RunStep
 from voice_guide.script_file import ScriptLine
+from voice_guide.simulation import speech_seconds
 
 
 def step(id: str, *, duration: tuple[float, float] | None = None,
@@ -19,9 +20,36 @@ def step(id: str, *, duration: tuple[float, float] | None = None,
     )
 
 
-def routine(*steps: RunStep) -> FlatRoutine:
+def routine(*steps: RunStep, safety: list[str] | None = None) -> FlatRoutine:
     return FlatRoutine(id="t", title="Test routine", description="d", introduction=["Hello."],
-                       safety=[], closing=["All done."], steps=list(steps))
+                       safety=safety or [], closing=["All done."], steps=list(steps))
+
+
+def said_in_full(log: list[Action]) -> list[tuple[float, float, str]]:
+    """(start, end, text) of every Say heard to its end, replaying the log the way the
+    simulation's speaker plays it: one after another, a StopSpeech cuts all not yet ended."""
+    queue: list[Say] = []
+    out: list[tuple[float, float, str]] = []
+    free_at = 0.0
+    for action in [*log, StopSpeech(float("inf"))]:
+        if not isinstance(action, Say | StopSpeech):
+            continue
+        # play what is queued up to this action's time
+        while queue:
+            say = queue[0]
+            begin = max(free_at, say.t)
+            end = begin + speech_seconds(say.text, say.words_per_minute)
+            if end > action.t:
+                break
+            out.append((begin, end, say.text))
+            free_at = end
+            queue.pop(0)
+        if isinstance(action, StopSpeech):
+            queue.clear()
+            free_at = action.t
+        else:
+            queue.append(action)
+    return out
 
 
 def script(*lines: tuple[float, str]) -> list[ScriptLine]:

@@ -42,7 +42,8 @@ def test_list_shows_a_table(
         "routines/back-massage.yaml",
     ]
     assert lines[2].startswith("broken ")
-    assert f"invalid: run `voice-guide routines validate {tmp_path / 'broken.yaml'}`" in lines[2]
+    assert "broken: line 1: is not a routine file" in lines[2]
+    assert f"see `voice-guide routines validate {tmp_path / 'broken.yaml'}`" in lines[2]
 
 
 def test_list_with_no_routines(

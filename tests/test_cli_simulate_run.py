@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -169,7 +170,10 @@ def test_run_text_completes_the_routine_on_a_fast_clock() -> None:
     out = proc.stdout.read() if proc.stdout else ""
     assert code == 0, proc.stderr.read() if proc.stderr else ""
     assert "== step 17/17" in out and "(cue: halfway)" in out and "One." in out
-    assert out.rstrip().endswith("== session completed")
+    # the last timeline line says so; the step table is printed after it
+    assert [x for x in out.splitlines() if "== " in x][-1].endswith("== session completed")
+    # how many were on target depends on how busy the machine was: only the table is checked
+    assert re.search(r"\b\d+ of 17 timed steps on target", out)
     assert proc.stdin is not None
     proc.stdin.close()
 

@@ -144,18 +144,19 @@ def test_options_override_the_file(settings_file: Path, tmp_path: Path) -> None:
     phrases = tmp_path / "p.yaml"
     phrases.write_text("intents: {next: [onwards]}\n", encoding="utf-8")
     for key, value in [("words_per_minute", "120"), ("volume", "0.4"), ("auto_advance", "no"),
-                       ("engine", "pocketsphinx"), ("input_device", "USB"),
+                       ("engine", "pocketsphinx"), ("input_device", "USB"), ("language", "ko"),
                        ("phrase_file", str(phrases))]:
         set_value(settings_file, key, value)
     args = _parse([])
     guide = settings_from(args)
     assert (guide.words_per_minute, guide.volume, guide.auto_advance) == (120, 0.4, False)
+    assert guide.language == "ko"
     assert (args.engine, args.input_device, args.output_device) == ("pocketsphinx", "USB", None)
     assert args.phrases == phrases
     args = _parse(["--wpm", "200", "--engine", "vosk", "--input-device", "2",
-                   "--phrases", "x.yaml"])
+                   "--phrases", "x.yaml", "--language", "en"])
     guide = settings_from(args)
-    assert guide.words_per_minute == 200
+    assert (guide.words_per_minute, guide.language) == (200, "en")
     assert (args.engine, args.input_device, args.phrases) == ("vosk", "2", Path("x.yaml"))
 
 

@@ -38,8 +38,8 @@ def test_intro_then_first_step_with_heading_side_and_cautions() -> None:
     log = simulate(Guide(r))
     texts = [t for _, t in says(log)]
     assert texts[0] == "Test routine."
-    assert "Step 1 of 2: Warm." in texts
-    assert "Step 2 of 2, left side: Sweep." in texts
+    assert "Step one of two: Warm." in texts
+    assert "Step two of two, your partner's left side: Sweep." in texts
     assert "Mind the spine." in texts
     assert [p for _, p in starts(log)] == [1, 2]
     assert isinstance(log[-1], Finished) and log[-1].completed
@@ -57,7 +57,7 @@ def test_timer_starts_when_narration_ends_and_cues_fall_on_time() -> None:
     assert "min_reached" not in got  # it falls with "one minute left": said once
     assert got["step_end"] == pytest.approx(t0 + 360)
     assert starts(log)[1][0] == pytest.approx(t0 + 360)  # auto-advance
-    assert said_after(log, t0 + 180, "Halfway there. About 3 minutes to go.") == pytest.approx(t0 + 180)
+    assert said_after(log, t0 + 180, "Halfway there. About three minutes to go.") == pytest.approx(t0 + 180)
 
 
 def test_short_steps_get_no_halfway_cue() -> None:
@@ -108,7 +108,8 @@ def test_pause_holds_the_timer_and_resume_continues_it() -> None:
     text = next(t for when, t in says(paused) if when == 400)
     t0 = narration_end(paused, 1)
     remaining = 360 - (100 - t0)
-    assert f"About {round(remaining / 10) * 10 // 60} minutes" in text
+    words = {4: "four", 5: "five", 6: "six"}[round(remaining / 10) * 10 // 60]
+    assert f"About {words} minutes" in text
 
 
 def test_slower_stretches_timers_and_speech_and_is_bounded() -> None:
@@ -144,7 +145,7 @@ def test_repeat_says_the_step_again_and_the_timer_keeps_running() -> None:
     plain = simulate(Guide(r))
     again = simulate(Guide(r), script((100, "say that again")))
     assert cues(plain)[-1][0] == pytest.approx(cues(again)[-1][0])
-    assert said_after(again, 100, "Step 1 of 1: Light.") == 100
+    assert said_after(again, 100, "Step one of one: Light.") == 100
 
 
 def test_repeat_during_narration_restarts_it_and_the_timer_waits() -> None:
@@ -152,18 +153,18 @@ def test_repeat_during_narration_restarts_it_and_the_timer_waits() -> None:
     at = starts(simulate(Guide(r)))[0][0] + 1  # one second into the step's narration
     log = simulate(Guide(r), script((at, "repeat")))
     assert any(isinstance(a, StopSpeech) and a.t == at for a in log)
-    assert said_after(log, at, "Step 1 of 1") == at
+    assert said_after(log, at, "Step one of one") == at
     assert cues(log)[-1][0] == pytest.approx(narration_end(log, 1) + (at - starts(log)[0][0]) + 60)
 
 
 def test_back_at_first_step_and_goto_out_of_range_answer_briefly() -> None:
     r = routine(step("a", duration=(60, 60)), step("b", duration=(60, 60)))
-    log = simulate(Guide(r), script((10, "back"), (20, "step nine"), (30, "go to step two"),
-                                    (40, "previous step")))
-    assert said_after(log, 10, "This is the first step.") == 10
-    assert said_after(log, 20, "There is no step 9") == 20
+    log = simulate(Guide(r), script((25, "back"), (35, "step nine"), (45, "go to step two"),
+                                    (55, "previous step")))
+    assert said_after(log, 25, "This is the first step.") == 25
+    assert said_after(log, 35, "There is no step nine") == 35
     assert [p for _, p in starts(log)][:3] == [1, 2, 1]
-    assert starts(log)[1][0] == 30 and starts(log)[2][0] == 40
+    assert starts(log)[1][0] == 45 and starts(log)[2][0] == 55
 
 
 def test_restart_restarts_the_current_step_timer() -> None:
@@ -207,7 +208,7 @@ def test_help_where_and_time_left_answer() -> None:
     r = routine(step("a", reps=(3, 4, 10), side="left"), step("b", duration=(120, 180)))
     log = simulate(Guide(r), script((30, "what can i say"), (31, "where am i"), (32, "how long")))
     assert "You can say: next, back" in next(t for when, t in says(log) if when == 30)
-    assert "Step 1 of 2, left side: A. Repetition" in next(t for when, t in says(log) if when == 31)
+    assert "Step one of two, your partner's left side: A. Repetition" in next(t for when, t in says(log) if when == 31)
     assert "in the session" in next(t for when, t in says(log) if when == 32)
 
 
@@ -269,7 +270,8 @@ def test_start_at_a_later_step_says_safety_first_then_where_we_are() -> None:
     said = [a for a in guide.handle(Start(0.0)) if isinstance(a, Say)]
     texts = [a.text for a in said]
     assert all(s in texts for s in routine.safety)
-    assert texts[-1].startswith("Welcome back. We were at step 7")
+    assert texts[:3] == ["Back massage.", "Welcome back.", "First, the safety points."]
+    assert texts[-1] == "We were at step seven, so we carry on from there."
     out: list[object] = []
     for a in said:
         out += guide.handle(SpeechFinished(1.0, a.utterance_id))

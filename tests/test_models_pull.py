@@ -166,8 +166,8 @@ def test_server_ignoring_range_restarts_cleanly(models: Path, server: ModelServe
         ({"extra": {"../evil": b"x"}}, "climbs out with '..'"),
         ({"extra": {f"{NAME}/../../evil": b"x"}}, "climbs out with '..'"),
         ({"extra": {"/tmp/vg-abs-evil": b"x"}}, "has an absolute path"),
-        ({"symlinks": {f"{NAME}/link": "../../../outside"}}, "points outside the archive"),
-        ({"symlinks": {f"{NAME}/link": "/etc"}}, "points to the absolute path"),
+        ({"symlinks": {f"{NAME}/link": "../../../outside"}}, "is a link"),
+        ({"symlinks": {f"{NAME}/link": "/etc"}}, "is a link"),
     ],
 )
 def test_escaping_archive_is_refused(

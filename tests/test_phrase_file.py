@@ -60,5 +60,5 @@ def test_errors_name_file_and_line(tmp_path: Path, text: str, line: int, words: 
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(UserError, match="no such phrase file"):
+    with pytest.raises(UserError, match="no such file; check the path of a phrase file"):
         load_phrase_table(tmp_path / "none.yaml")

@@ -18,11 +18,10 @@ from voice_guide.simulation import simulate
 
 def test_log_records_steps_pauses_and_commands(tmp_path: Path) -> None:
     r = routine(step("a", duration=(60, 60)), step("b", reps=(2, 3, 10)))
-    db = session_log.connect(tmp_path / "log.sqlite")
-    log = session_log.SessionLog(db, r, "simulate", "2026-11-23T10:00:00")
+    log = session_log.SessionLog(tmp_path / "log.sqlite", r, "simulate", "2026-11-23T10:00:00")
     actions = simulate(Guide(r), script((20, "pause"), (50, "resume"), (60, "how long")),
                        on_action=log)
-    db.close()
+    assert log.close()
     raw = sqlite3.connect(tmp_path / "log.sqlite")  # read back through a fresh connection
     (sid, completed, duration) = raw.execute(
         "SELECT id, completed, duration_s FROM sessions").fetchone()
@@ -37,12 +36,12 @@ def test_log_records_steps_pauses_and_commands(tmp_path: Path) -> None:
 
 def test_a_session_cut_off_keeps_what_happened(tmp_path: Path) -> None:
     r = routine(step("a", duration=(60, 60)))
-    db = session_log.connect(tmp_path / "log.sqlite")
-    log = session_log.SessionLog(db, r, "text", "2026-11-23T10:00:00")
+    log = session_log.SessionLog(tmp_path / "log.sqlite", r, "text", "2026-11-23T10:00:00")
     for action in simulate(Guide(r)):
         if isinstance(action, Finished):
             break  # the process died here
         log(action)
+    assert log.saved  # each action was written as it came
     row = session_log.sessions(sqlite3.connect(tmp_path / "log.sqlite"))[0]
     assert not row.finished and row.completed is None
 
@@ -59,7 +58,7 @@ def test_history_cli(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
     lines = out.splitlines()
     assert "completed" in lines[1] and "ended early" in lines[2]
     assert main(["history", "1", "--db", str(db), "--json"]) == 0
-    steps = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    steps = json.loads(capsys.readouterr().out)["steps"]
     assert len(steps) == 17 and steps[1]["planned_s"] == 360
 
 

@@ -54,7 +54,13 @@ def read_bytes_limited(path: Path, what: str, limit: int) -> bytes:
     for files that grow or report no size)."""
     check_regular_file(path, what, limit)
     try:
-        with open(path, "rb") as f:
+        # Opened without blocking and checked again on the open file, so a file swapped for a
+        # FIFO or device between the check and the open is still refused, never waited on.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        with open(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise UserError(f"{path}: is not a regular file (a pipe, device or socket); "
+                                f"{what} must be an ordinary file")
             data = f.read(limit + 1)
     except OSError as err:
         raise UserError(f"{path}: cannot be read ({err.strerror or err}); "

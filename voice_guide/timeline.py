@@ -1,7 +1,13 @@
-"""Actions as timeline records: JSON objects for ``--json`` and lines for people."""
+"""Actions as timeline records: JSON objects for ``--json`` and lines for people.
+
+:func:`show` is the one place an action's look is decided: its record type and fields,
+and the line a person reads. ``record`` and ``line`` (simulate, text runs, the session
+log) and the voice transcript all go through it, so a new action type is added here once.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from voice_guide.dialog.actions import (
@@ -18,40 +24,60 @@ from voice_guide.dialog.actions import (
     StopSpeech,
     VolumeChanged,
 )
+from voice_guide.text_safety import printable
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How one action is shown: record ``type`` and fields (besides ``t``), and the text for
+    people (no time stamp; None for actions people need not see)."""
+
+    type: str
+    fields: dict[str, Any]
+    text: str | None
+
+
+def show(action: Action) -> Shown:
+    match action:
+        case StepStarted():
+            side = f" ({action.side} side)" if action.side else ""
+            return Shown("step_started",
+                         {"step": action.position, "total": action.total, "id": action.step_id,
+                          "title": action.title, "side": action.side},
+                         f"== step {action.position}/{action.total}: {action.title}{side}")
+        case Say():
+            return Shown("say", {"text": action.text, "wpm": action.words_per_minute},
+                         f"guide: {action.text}")
+        case Cue():
+            return Shown("cue", {"kind": action.kind}, f"(cue: {action.kind.replace('_', ' ')})")
+        case CommandTaken():
+            fields: dict[str, Any] = {"intent": action.intent.value, "phrase": action.phrase}
+            if action.step is not None:
+                fields["step"] = action.step
+            return Shown("command", fields, f"you: \"{action.phrase}\" -> {action.intent.value}")
+        case Paused():
+            return Shown("paused", {}, "[paused]")
+        case Resumed():
+            return Shown("resumed", {}, "[resumed]")
+        case PaceChanged():
+            return Shown("pace", {"factor": action.factor}, f"[pace x{action.factor:g}]")
+        case VolumeChanged():
+            return Shown("volume", {"level": action.level},
+                         f"[volume {round(action.level * 100)}%]")
+        case Finished():
+            how = "completed" if action.completed else "ended early"
+            return Shown("finished", {"completed": action.completed}, f"== session {how}")
+        case Listen():
+            return Shown("listen", {"on": action.on}, None)
+        case StopSpeech():
+            return Shown("stop_speech", {}, None)
+    raise TypeError(f"unknown action {action!r}")  # pragma: no cover
 
 
 def record(action: Action) -> dict[str, Any]:
     """One JSON-ready object with ``t`` and ``type``."""
-    t = round(action.t, 3)
-    match action:
-        case StepStarted():
-            return {"t": t, "type": "step_started", "step": action.position, "total": action.total,
-                    "id": action.step_id, "title": action.title, "side": action.side}
-        case Say():
-            return {"t": t, "type": "say", "text": action.text, "wpm": action.words_per_minute}
-        case Cue():
-            return {"t": t, "type": "cue", "kind": action.kind}
-        case CommandTaken():
-            rec: dict[str, Any] = {"t": t, "type": "command", "intent": action.intent.value,
-                                   "phrase": action.phrase}
-            if action.step is not None:
-                rec["step"] = action.step
-            return rec
-        case Paused():
-            return {"t": t, "type": "paused"}
-        case Resumed():
-            return {"t": t, "type": "resumed"}
-        case PaceChanged():
-            return {"t": t, "type": "pace", "factor": action.factor}
-        case VolumeChanged():
-            return {"t": t, "type": "volume", "level": action.level}
-        case Finished():
-            return {"t": t, "type": "finished", "completed": action.completed}
-        case Listen():
-            return {"t": t, "type": "listen", "on": action.on}
-        case StopSpeech():
-            return {"t": t, "type": "stop_speech"}
-    raise TypeError(f"unknown action {action!r}")  # pragma: no cover
+    shown = show(action)
+    return {"t": round(action.t, 3), "type": shown.type, **shown.fields}
 
 
 def clock_text(seconds: float) -> str:
@@ -61,28 +87,13 @@ def clock_text(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
+def text(action: Action) -> str | None:
+    """The line for people without a time stamp, safe to print; None when not shown."""
+    shown = show(action).text
+    return None if shown is None else printable(shown)
+
+
 def line(action: Action) -> str | None:
     """A readable timeline line, or None for actions people need not see."""
-    stamp = clock_text(action.t)
-    match action:
-        case StepStarted():
-            side = f" ({action.side} side)" if action.side else ""
-            return f"{stamp}  == step {action.position}/{action.total}: {action.title}{side}"
-        case Say():
-            return f"{stamp}  guide: {action.text}"
-        case Cue():
-            return f"{stamp}  (cue: {action.kind.replace('_', ' ')})"
-        case CommandTaken():
-            return f"{stamp}  you: \"{action.phrase}\" -> {action.intent.value}"
-        case Paused():
-            return f"{stamp}  [paused]"
-        case Resumed():
-            return f"{stamp}  [resumed]"
-        case PaceChanged():
-            return f"{stamp}  [pace x{action.factor:g}]"
-        case VolumeChanged():
-            return f"{stamp}  [volume {round(action.level * 100)}%]"
-        case Finished():
-            how = "completed" if action.completed else "ended early"
-            return f"{stamp}  == session {how}"
-    return None
+    body = text(action)
+    return None if body is None else f"{clock_text(action.t)}  {body}"

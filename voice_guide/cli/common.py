@@ -27,6 +27,9 @@ def add_guide_options(parser: argparse.ArgumentParser) -> None:
                         "(default: the settings file's words_per_minute, else 150)")
     parser.add_argument("--no-auto-advance", action="store_true",
                         help="wait for 'next' when a step's timer ends")
+    parser.add_argument("--language", choices=["en", "ko"], default=None,
+                        help="language of the guide's own sentences (default: the settings "
+                        "file's language, else en)")
     parser.add_argument("--phrases", type=Path, default=None, metavar="FILE",
                         help="YAML phrase file that adds or replaces command phrases")
 
@@ -72,8 +75,8 @@ def settings_from(args: argparse.Namespace) -> GuideSettings:
     Reads the settings file, fills the options the user did not give on the command line
     (``FROM_FILE``: engine, model, devices, phrase file) into ``args``, and builds the
     GuideSettings: an option given on the command line wins over the file, the file over
-    the defaults. Keys GuideSettings does not have yet (voice, pace, earcons, barge_in,
-    and language until the dialog adds it) stay in the settings model.
+    the defaults. Keys GuideSettings does not have (voice, pace, earcons, barge_in) stay in
+    the settings model until the code can use them.
     """
     from pydantic import ValidationError
 
@@ -92,13 +95,14 @@ def settings_from(args: argparse.Namespace) -> GuideSettings:
         "words_per_minute": user.words_per_minute,
         "volume": user.volume,
         "auto_advance": user.auto_advance,
+        "language": user.language,
     }
-    if "language" in GuideSettings.model_fields:  # the dialog's language, once it has one
-        values["language"] = user.language
     if getattr(args, "wpm", None) is not None:
         values["words_per_minute"] = args.wpm
     if getattr(args, "no_auto_advance", False):
         values["auto_advance"] = False
+    if getattr(args, "language", None) is not None:
+        values["language"] = args.language
     try:
         return GuideSettings.model_validate(values)
     except ValidationError as err:
@@ -138,5 +142,6 @@ def session_listener(args: argparse.Namespace, routine: FlatRoutine, mode: str,
 
     from voice_guide import session_log
 
-    db = session_log.connect(args.db or session_log.default_db_path())
-    return session_log.SessionLog(db, routine, mode, datetime.now().isoformat(timespec="seconds"))
+    path = args.db or session_log.default_db_path()
+    session_log.connect(path).close()  # a log that cannot be opened is said at once
+    return session_log.SessionLog(path, routine, mode, datetime.now().isoformat(timespec="seconds"))

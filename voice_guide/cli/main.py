@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any, TextIO, cast
 
 from voice_guide import __version__
 from voice_guide.errors import UserError
+from voice_guide.text_safety import printable
 
 # Sub-command modules, imported lazily so `voice-guide routines list` never loads an engine.
 _COMMANDS = {
@@ -44,8 +48,66 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+class _OutputFailed(Exception):
+    """Writing to standard output failed (disk full, I/O error); not a broken pipe."""
+
+    def __init__(self, err: OSError) -> None:
+        super().__init__(err.strerror or str(err))
+
+
+class _GuardedOutput:
+    """``sys.stdout`` while a command runs: a failed write becomes :class:`_OutputFailed`,
+    so it is told apart from the command's own file errors."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise _OutputFailed(err) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise _OutputFailed(err) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _tolerant_encoding() -> None:
+    """On a terminal that cannot show some characters (LANG=C, PYTHONIOENCODING=latin-1)
+    print ``?`` for them instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
+def _silence(stream: TextIO) -> None:
+    """Point the real standard output at /dev/null, so the flush at exit cannot fail again."""
+    if stream is not sys.__stdout__:
+        return
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+
+
+def _error(line: str) -> None:
+    with contextlib.suppress(OSError):
+        print(f"voice-guide: {printable(line)}", file=sys.stderr)
+
+
+def _run(args_list: list[str]) -> int:
     try:
         parser = build_parser(args_list)
         args = parser.parse_args(args_list)
@@ -55,13 +117,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except UserError as err:
         for line in str(err).splitlines() or [""]:
-            print(f"voice-guide: {line}", file=sys.stderr)
+            _error(line)
         return err.exit_code
     except KeyboardInterrupt:
-        print("voice-guide: stopped.", file=sys.stderr)
+        _error("stopped.")
         return 130
-    except BrokenPipeError:
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_encoding()
+    real = sys.stdout
+    sys.stdout = cast(TextIO, _GuardedOutput(real))
+    try:
+        try:
+            code = _run(args_list)
+        except SystemExit:  # --help and --version print, then exit
+            sys.stdout.flush()
+            raise
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        _silence(real)
         return 0
+    except _OutputFailed as err:
+        _error(f"cannot write the output ({err}); nothing more was written.")
+        _silence(real)
+        return 1
+    finally:
+        sys.stdout = real
 
 
 if __name__ == "__main__":

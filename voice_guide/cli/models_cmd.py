@@ -6,8 +6,10 @@ import argparse
 import sys
 from typing import Any
 
+from voice_guide.cli.safe_output import out
 from voice_guide.errors import UserError
 from voice_guide.paths import models_dir
+from voice_guide.text_safety import printable
 
 
 def register(sub: Any, name: str, help_text: str) -> None:
@@ -32,7 +34,8 @@ def register(sub: Any, name: str, help_text: str) -> None:
     pull.add_argument(
         "--no-verify",
         action="store_true",
-        help="install even when the manifest has no SHA-256 for the model (not recommended)",
+        help="install even when the manifest has no SHA-256 for the model (not recommended); "
+        "a checksum the manifest has is always checked",
     )
     pull.set_defaults(func=_pull)
     parser.set_defaults(func=lambda args: _no_action(parser))
@@ -61,20 +64,19 @@ def _list(args: argparse.Namespace) -> int:
         else:
             status = "not installed"
         rows.append((entry.name, entry.language, human_size(entry.size), status))
+    rows = [(printable(a), printable(b), c, printable(d)) for a, b, c, d in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
-        print(
-            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[3]
-        )
+        out("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[3])
     for entry in manifest.models:
-        print(f"  {entry.name}: {entry.description}" + (f" {entry.note}" if entry.note else ""))
+        out(f"  {entry.name}: {entry.description}" + (f" {entry.note}" if entry.note else ""))
 
     known = set(manifest.names())
     others = [p for p in installed_dirs(where) if p.name not in known]
     if others:
         print(f"other model folders in {where}:")
         for path in others:
-            print(f"  {path.name}")
+            out(f"  {path.name}")
     return 0
 
 

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from voice_guide.cli.safe_output import json_text, out
 from voice_guide.errors import UserError
+from voice_guide.text_safety import printable
 
 
 def register(sub: Any, name: str, help_text: str) -> None:
@@ -61,24 +63,25 @@ def _list(args: argparse.Namespace) -> int:
     entries = list_routines()
     if not entries:
         searched = ", ".join(str(d) for d in folders())
-        print(f"No routine files (*.yaml) found in: {searched}")
+        out(f"No routine files (*.yaml) found in: {searched}")
         return 0
     rows = [("ID", "STEPS", "MINUTES", "TITLE", "FILE")]
     notes = []
     for e in entries:
+        shown = printable(_shown(e.path))
         if e.error is not None:
-            rows.append((e.id, "-", "-", e.error, _shown(e.path)))
+            rows.append((printable(e.id), "-", "-", printable(e.error), shown))
         else:
-            rows.append((e.id, str(e.step_count), _minutes(e.minutes), e.title, _shown(e.path)))
+            rows.append((e.id, str(e.step_count), _minutes(e.minutes), printable(e.title), shown))
             if e.note:
-                notes.append(f"note: {_shown(e.path)}: {e.note}")
+                notes.append(f"note: {shown}: {e.note}")
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
         cells = [row[i].ljust(widths[i]) if i not in (1, 2) else row[i].rjust(widths[i])
                  for i in range(4)]
-        print("  ".join([*cells, row[4]]).rstrip())
+        out("  ".join([*cells, row[4]]).rstrip())
     for note in notes:
-        print(note)
+        out(note)
     return 0
 
 
@@ -89,12 +92,12 @@ def _show(args: argparse.Namespace) -> int:
     path = resolve(args.routine)
     flat = load_flat(path)
     if args.json:
-        print(json.dumps(flat.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        print(json_text(flat.model_dump(mode="json"), indent=2))
         return 0
     from voice_guide.routine.summary import summary_lines
 
     for line in summary_lines(flat, path):
-        print(line)
+        out(line)
     return 0
 
 
@@ -111,13 +114,13 @@ def _validate(args: argparse.Namespace) -> int:
         except RoutineError as err:
             bad += 1
             for line in err.lines:
-                print(line, file=sys.stderr)
+                out(line, sys.stderr)
             continue
         except UserError as err:
             bad += 1
-            print(str(err), file=sys.stderr)
+            out(str(err), sys.stderr)
             continue
-        print(f"{path}: ok ({flat.id}, {len(flat.steps)} steps in running order)")
+        out(f"{path}: ok ({flat.id}, {len(flat.steps)} steps in running order)")
     if bad:
         files = "file has" if bad == 1 else "files have"
         print(f"voice-guide: {bad} {files} problems (see above)", file=sys.stderr)

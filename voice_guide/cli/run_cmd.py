@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from typing import Any
 
@@ -13,7 +14,6 @@ from voice_guide.cli.common import (
     add_routine_argument,
     load_routine_arg,
     phrase_table_from,
-    session_listener,
     settings_from,
 )
 from voice_guide.errors import DeviceUnavailable, MissingDependency, UserError
@@ -27,7 +27,14 @@ def register(sub: Any, name: str, help_text: str) -> None:
     add_routine_argument(parser)
     parser.add_argument("--text", action="store_true",
                         help="print the narration and read typed commands (no audio)")
+    parser.add_argument("--plain", action="store_true",
+                        help="print a running transcript instead of the live view "
+                             "(always so when the output is not a terminal)")
     add_audio_options(parser)
+    start = parser.add_mutually_exclusive_group()
+    start.add_argument("--resume", action="store_true",
+                       help="carry on the routine's last unfinished session where it stopped")
+    start.add_argument("--from-step", type=int, metavar="N", help="start at step N")
     parser.add_argument("--time-scale", type=float, default=1.0, help=argparse.SUPPRESS)
     add_guide_options(parser)
     add_log_options(parser, default_on=True)
@@ -36,32 +43,47 @@ def register(sub: Any, name: str, help_text: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from voice_guide.shell.clock import ScaledClock
+    from voice_guide.shell.run_session import RunSession, start_point
 
-    if not args.time_scale > 0:
-        raise UserError("--time-scale must be more than 0", exit_code=2)
+    if not (math.isfinite(args.time_scale) and args.time_scale > 0):
+        raise UserError(f"--time-scale {args.time_scale}: give a finite number more than 0 "
+                        "(1 is real time, 60 runs a minute a second)", exit_code=2)
     settings = settings_from(args)
     table = phrase_table_from(args)
     routine = load_routine_arg(args.routine)
+    start = start_point(args, routine)
     clock = ScaledClock(args.time_scale)
-    if not args.text:
-        try:
-            from voice_guide.shell.voice_run import run_voice
+    session = RunSession(args, routine, start, mode="text" if args.text else "voice")
+    with session:
+        if not args.text:
+            try:
+                from voice_guide.shell.voice_run import run_voice
 
-            log = session_listener(args, routine, "voice")
-            return int(run_voice(
-                routine, settings, engine=args.engine, model_dir=args.model, table=table,
-                input_device=args.input_device, output_device=args.output_device,
-                listeners=[log] if log else [],
-            ))
-        except DeviceUnavailable as err:
-            if args.input_device or args.output_device:
-                raise  # the device the user named is wrong: say so, do not guess
-            reason = str(err.__cause__ or err).split(";")[0].rstrip(".")
-            print(f"voice-guide: {reason}; carrying on in text mode (type the commands).",
-                  file=sys.stderr)
-        except MissingDependency as err:
-            print(f"voice-guide: {err}; carrying on in text mode.", file=sys.stderr)
-    from voice_guide.shell.text_run import run_text
+                return session.ended_by(int(run_voice(
+                    routine, settings, engine=args.engine, model_dir=args.model, table=table,
+                    input_device=args.input_device, output_device=args.output_device,
+                    listeners=session.listeners, start_at=start.index, resumed=start.resumed,
+                    live=live_view_wanted(args),
+                )))
+            except DeviceUnavailable as err:
+                if args.input_device or args.output_device:
+                    raise  # the device the user named is wrong: say so, do not guess
+                reason = str(err.__cause__ or err).split(";")[0].rstrip(".")
+                print(f"voice-guide: {reason}; carrying on in text mode (type the commands).",
+                      file=sys.stderr)
+            except MissingDependency as err:
+                print(f"voice-guide: {err}; carrying on in text mode.", file=sys.stderr)
+            session.set_mode("text")
+        from voice_guide.shell.text_run import run_text
 
-    log = session_listener(args, routine, "text")
-    return run_text(routine, settings, table, clock, listeners=[log] if log else [])
+        code = session.ended_by(run_text(routine, settings, table, clock,
+                                         listeners=session.listeners, start_at=start.index,
+                                         resumed=start.resumed))
+    return code
+
+
+def live_view_wanted(args: argparse.Namespace) -> bool:
+    """The live view needs a terminal that can redraw; otherwise the plain transcript."""
+    import os
+
+    return not args.plain and sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from voice_guide.cli.common import (
     session_listener,
     settings_from,
 )
+from voice_guide.cli.safe_output import json_text, out
 
 EPILOG = """\
 A script has one 'SECONDS PHRASE' per line, e.g.
@@ -56,11 +56,11 @@ def run(args: argparse.Namespace) -> int:
 
     def emit(action: Action) -> None:
         if args.json:
-            print(json.dumps(timeline.record(action), ensure_ascii=False))
+            print(json_text(timeline.record(action)))
         else:
             text = timeline.line(action)
             if text:
-                print(text)
+                out(text)
         if log is not None:
             log(action)
 

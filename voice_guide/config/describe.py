@@ -33,7 +33,6 @@ _TEXT = {
     "input_device": "a part of a device name, or a device number from 'voice-guide devices'",
     "output_device": "a part of a device name, or a device number from 'voice-guide devices'",
     "voice": "an espeak-ng voice name such as en-us (letters, digits, - + _ .)",
-    "language": "a language code such as en, ko or en-GB",
     "phrase_file": "the path of a YAML phrase file",
 }
 

@@ -38,8 +38,8 @@ class UserSettings(BaseModel):
     phrase_file: str | None = Field(None, min_length=1, max_length=1000,
                                     description="YAML phrase file that adds or replaces "
                                     "command phrases")
-    language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$",
-                          description="language of the guide (a code such as en or ko)")
+    language: Literal["en", "ko"] = Field("en", description="language of the guide's own "
+                                          "sentences and help")
 
 
 KEYS: tuple[str, ...] = tuple(UserSettings.model_fields)

@@ -1,101 +1,125 @@
-"""What the guide says: sentences built from the routine. Pure text, no state."""
+"""What the guide says: sentences built from the routine and the language pack. Pure text.
+
+Every sentence is written for the ear: numbers as words (also those in the routine's own
+text), left and right said as the partner's, no labels such as "Tip:" read aloud, and never
+the same sentence twice in a row.
+"""
 
 from __future__ import annotations
 
-from voice_guide.intents import Intent
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from voice_guide.intents import Intent, PhraseTable, normalize
+from voice_guide.lang import LanguagePack
 from voice_guide.routine.model import FlatRoutine, RunStep
 
-_HELP_ORDER = (
-    ("next", Intent.NEXT), ("back", Intent.BACK), ("repeat", Intent.REPEAT),
-    ("slower", Intent.SLOWER), ("faster", Intent.FASTER), ("pause", Intent.PAUSE),
-    ("resume", Intent.RESUME), ("how much time is left", Intent.TIME_LEFT),
-    ("where am I", Intent.WHERE), ("go to step five", Intent.GOTO), ("start over", Intent.RESTART),
-    ("louder", Intent.LOUDER), ("quieter", Intent.QUIETER), ("quit", Intent.QUIT),
-)
 
-HELP_TEXT = "You can say: " + ", ".join(p for p, _ in _HELP_ORDER[:-1]) + ", or quit."
+@dataclass(frozen=True)
+class Line:
+    """One spoken sentence; ``must`` lines (safety, cautions) are always said in full."""
+
+    text: str
+    must: bool = False
 
 
-def spoken_amount(seconds: float) -> str:
-    """'2 minutes', '45 seconds', '1 minute 30 seconds'."""
-    total = int(round(seconds))
-    minutes, secs = divmod(total, 60)
-    parts = []
-    if minutes:
-        parts.append(f"{minutes} minute" + ("s" if minutes != 1 else ""))
-    if secs or not minutes:
-        parts.append(f"{secs} second" + ("s" if secs != 1 else ""))
-    return " ".join(parts)
+def without_repeats(lines: Iterable[Line]) -> list[Line]:
+    """Drop a sentence equal to the one before it (a must line is kept over its twin)."""
+    out: list[Line] = []
+    for line in lines:
+        if out and normalize(out[-1].text) == normalize(line.text):
+            out[-1] = Line(out[-1].text, out[-1].must or line.must)
+            continue
+        out.append(line)
+    return out
 
 
-def spoken_estimate(seconds: float) -> str:
-    """A rounded amount for answers: to 10 seconds past two minutes, else to 5 seconds."""
-    step = 10 if seconds >= 120 else 5
-    return spoken_amount(max(step, round(seconds / step) * step)) if seconds > 0 else "no time"
+def side_words(step: RunStep, lang: LanguagePack) -> str | None:
+    return lang.t(f"side_{step.side.value}") if step.side else None
 
 
-def pace_sentence(factor: float, slower: bool) -> str:
-    word = "Slower." if slower else "Faster."
-    if abs(factor - 1.0) < 1e-6:
-        return f"{word} Back to the normal pace."
-    return f"{word} Steps now take {round(factor * 100)} percent of their normal time."
+def heading(step: RunStep, position: int, total: int, lang: LanguagePack) -> str:
+    side = side_words(step, lang)
+    title = lang.spell(step.title)
+    if side:
+        return lang.t("heading_side", n=position, total=total, side=side, title=title)
+    return lang.t("heading", n=position, total=total, title=title)
 
 
-def spoken_range(lo: float, hi: float) -> str:
-    """'5 to 6 minutes', '30 to 45 seconds', '2 minutes'."""
-    if lo == hi:
-        return spoken_amount(lo)
-    if lo % 60 == 0 and hi % 60 == 0:
-        return f"{int(lo // 60)} to {int(hi // 60)} minutes"
-    if hi < 60:
-        return f"{int(lo)} to {int(hi)} seconds"
-    return f"{spoken_amount(lo)} to {spoken_amount(hi)}"
-
-
-def step_heading(step: RunStep, position: int, total: int) -> str:
-    side = f", {step.side.value} side" if step.side else ""
-    return f"Step {position} of {total}{side}: {step.title}."
-
-
-def measure_sentence(step: RunStep) -> str:
+def measure(step: RunStep, lang: LanguagePack) -> str:
     if step.duration is not None:
-        return f"Keep this going for {spoken_range(step.duration.min_s, step.duration.max_s)}."
+        return lang.t("measure_duration", amount=lang.span(step.duration.min_s, step.duration.max_s))
     if step.repetitions is not None:
         reps = step.repetitions
-        times = f"{reps.min} to {reps.max}" if reps.min != reps.max else f"{reps.max}"
-        return f"Do this {times} times. I will count for you."
-    return "Say next when you are ready to move on."
+        if reps.min == reps.max:
+            return lang.t("measure_reps_exact", times=reps.max)
+        return lang.t("measure_reps", lo=reps.min, hi=reps.max)
+    return lang.t("measure_untimed")
 
 
-def step_sentences(step: RunStep, position: int, total: int) -> list[str]:
-    """The full narration of a step, one short sentence per item."""
-    lines = [step_heading(step, position, total), *step.instructions, *step.cautions]
+def step_lines(step: RunStep, position: int, total: int, lang: LanguagePack) -> list[Line]:
+    """The full narration of a step: heading, instructions, cautions (musts), tip, measure."""
+    lines = [Line(heading(step, position, total, lang))]
+    lines += [Line(lang.spell(s)) for s in step.instructions]
+    lines += [Line(lang.spell(s), must=True) for s in step.cautions]
     if step.tip:
-        lines.append(f"Tip: {step.tip}")
-    lines.append(measure_sentence(step))
-    return lines
+        lines.append(Line(lang.spell(step.tip)))
+    lines.append(Line(measure(step, lang)))
+    return without_repeats(lines)
 
 
-def intro_sentences(routine: FlatRoutine) -> list[str]:
-    return [
-        f"{routine.title}.",
-        *routine.introduction,
-        *routine.safety,
-        "Say help at any time to hear what you can say.",
-    ]
+def _total_seconds(routine: FlatRoutine) -> float:
+    return sum(s.nominal_seconds or 0.0 for s in routine.steps)
 
 
-def late_start_sentences(routine: FlatRoutine, step: RunStep, position: int, total: int,
-                         resumed: bool) -> list[str]:
-    """The introduction when starting part-way: the safety sentences in full, then where we are."""
-    side = f", {step.side.value} side" if step.side else ""
-    where = f"step {position}{side}, {step.title[:1].lower()}{step.title[1:]}."
-    opening = f"Welcome back. We were at {where}" if resumed else f"Starting at {where}"
-    return [f"{routine.title}.", *routine.safety, opening]
+def intro_lines(routine: FlatRoutine, lang: LanguagePack) -> list[Line]:
+    """Title, overview, introduction, the safety sentences (musts), and how to get help."""
+    lines = [Line(lang.t("title", title=lang.spell(routine.title)))]
+    lines.append(Line(lang.t("overview", steps=len(routine.steps),
+                             amount=lang.rough(_total_seconds(routine)))))
+    lines += [Line(lang.spell(s)) for s in routine.introduction]
+    lines += [Line(lang.spell(s), must=True) for s in routine.safety]
+    lines.append(Line(lang.t("help_hint")))
+    return without_repeats(lines)
 
 
-COUNT_WORDS = ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen", "Sixteen", "Seventeen", "Eighteen", "Nineteen", "Twenty"]
+def late_start_lines(routine: FlatRoutine, position: int, resumed: bool,
+                     lang: LanguagePack) -> list[Line]:
+    """Starting part-way: the title, the safety sentences in full, then where we are."""
+    lines = [Line(lang.t("title", title=lang.spell(routine.title)))]
+    if resumed:
+        lines.append(Line(lang.t("welcome_back")))
+    if routine.safety:
+        lines.append(Line(lang.t("safety_first")))
+    lines += [Line(lang.spell(s), must=True) for s in routine.safety]
+    lines.append(Line(lang.t("resumed_at" if resumed else "starting_at", n=position)))
+    return without_repeats(lines)
 
 
-def count_word(n: int) -> str:
-    return COUNT_WORDS[n - 1] + "." if 1 <= n <= len(COUNT_WORDS) else f"{n}."
+HELP_ORDER: tuple[Intent, ...] = (
+    Intent.NEXT, Intent.BACK, Intent.REPEAT, Intent.SLOWER, Intent.FASTER, Intent.PAUSE,
+    Intent.RESUME, Intent.TIME_LEFT, Intent.WHERE, Intent.GOTO, Intent.RESTART, Intent.LOUDER,
+    Intent.QUIETER, Intent.QUIT,
+)
+
+
+def help_sentence(table: PhraseTable, lang: LanguagePack) -> str:
+    """"You can say: ..." with one phrase per command the recognizer can hear."""
+    examples = []
+    for intent in HELP_ORDER:
+        phrase = _example(table, intent, lang)
+        if phrase:
+            examples.append(phrase)
+    return lang.t("help", phrases=lang.join(examples))
+
+
+def _example(table: PhraseTable, intent: Intent, lang: LanguagePack) -> str | None:
+    known = table.phrases_for(intent)
+    if not known:
+        return None
+    preferred = lang.texts.get(f"help_phrase_{intent.value}")
+    if preferred and normalize(preferred) in known:
+        return preferred
+    if intent is Intent.GOTO:
+        return min(known, key=lambda p: (table.lookup[p].step != 5, len(p)))
+    return table.phrases.get(intent, known)[0] if table.phrases.get(intent) else known[0]

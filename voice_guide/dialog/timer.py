@@ -60,6 +60,10 @@ class StepTimer:
         todo = [m if m.kind != kind else Mark(max(0.0, at), kind) for m in self.marks[self.fired :]]
         self.marks[self.fired :] = sorted(todo, key=lambda m: (m.at, m.kind == "end"))
 
+    def drop(self, kind: str) -> None:
+        """Forget a mark that has not fired yet."""
+        self.marks[self.fired :] = [m for m in self.marks[self.fired :] if m.kind != kind]
+
     def due(self) -> list[Mark]:
         """Marks reached and not yet fired; they are marked fired."""
         out = []
@@ -74,6 +78,26 @@ class StepTimer:
             return None
         return self.running_since + (self.marks[self.fired].at - self.progress) * self.pace
 
-    def remaining(self) -> float:
-        """Real seconds left at the current pace."""
-        return max(0.0, self.target - self.progress) * self.pace
+    def take_cues_until(self, at: float) -> list[Mark]:
+        """Fire the next ``cue:`` marks due by ``at`` routine seconds (cues that fall together)."""
+        out = []
+        while (self.fired < len(self.marks) and self.marks[self.fired].kind.startswith("cue:")
+               and self.marks[self.fired].at <= at + 1e-9):
+            out.append(self.marks[self.fired])
+            self.fired += 1
+        return out
+
+    def progress_at(self, t: float) -> float:
+        """Progress at real time ``t`` without changing the timer."""
+        if self.running_since is None or t <= self.running_since:
+            return self.progress
+        return min(self.target, self.progress + (t - self.running_since) / self.pace)
+
+    def remaining(self, t: float | None = None) -> float:
+        """Real seconds left at the current pace (as of time ``t`` when given)."""
+        done = self.progress if t is None else self.progress_at(t)
+        return max(0.0, self.target - done) * self.pace
+
+    @property
+    def done(self) -> bool:
+        return self.progress >= self.target - 1e-9

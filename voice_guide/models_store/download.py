@@ -5,7 +5,9 @@ from __future__ import annotations
 import http.client
 import re
 import socket
+import stat
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +17,8 @@ from voice_guide import __version__
 from voice_guide.models_store.progress import ProgressCallback
 
 CHUNK = 64 * 1024
+#: Most bytes fetched when neither the server nor the manifest says how many to expect.
+MAX_DOWNLOAD_BYTES = 16 * 1024**3
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
 
 StartCallback = Callable[[int | None, int], None]
@@ -64,7 +68,11 @@ def download(
     headers = {"User-Agent": f"voice-guide/{__version__}", "Accept-Encoding": "identity"}
     if have:
         headers["Range"] = f"bytes={have}-"
-    request = urllib.request.Request(url, headers=headers)
+    try:
+        request = urllib.request.Request(url, headers=headers)
+    except ValueError as err:
+        raise DownloadError(f"the URL is not valid ({err})") from None
+    _check_local(url)
     try:
         response = urllib.request.urlopen(request, timeout=timeout)
     except urllib.error.HTTPError as err:
@@ -123,6 +131,13 @@ def download(
                     break
                 out.write(chunk)
                 done += len(chunk)
+                limit = total if total is not None else MAX_DOWNLOAD_BYTES
+                if done > limit:
+                    raise DownloadError(
+                        f"the server sent {done} bytes, more than the {limit} it announced"
+                        if total is not None else f"the server sent more than {limit} bytes",
+                        keep_part=False,
+                    )
                 if on_progress is not None:
                     on_progress(done, total)
 
@@ -135,6 +150,20 @@ def download(
     return DownloadReport(
         size=done, fetched=done - offset, resumed_from=offset, restarted=restarted
     )
+
+
+def _check_local(url: str) -> None:
+    """A ``file://`` URL must name a regular file (not /dev/zero or a FIFO, which never end)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "file":
+        return
+    path = Path(urllib.request.url2pathname(parts.path))
+    try:
+        st = path.stat()
+    except OSError:
+        return  # urlopen reports the missing file
+    if not stat.S_ISREG(st.st_mode):
+        raise DownloadError(f"{path} is not a regular file", keep_part=True)
 
 
 def _describe(reason: object) -> str:

@@ -17,6 +17,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from voice_guide.models_store.extract import (
 )
 from voice_guide.models_store.manifest import ModelEntry
 from voice_guide.models_store.progress import ProgressCallback, human_size
+from voice_guide.text_safety import printable
 
 URL_BASE_ENV = "VOICE_GUIDE_MODEL_URL_BASE"
 MODEL_PARTS = frozenset({"am", "conf", "graph", "ivector", "rescore", "rnnlm"})
@@ -90,6 +92,7 @@ def pull(
             "pass --no-verify to install it anyway."
         )
     source = source_url(entry, url)
+    check_url(source)
     stage = on_stage or (lambda _message: None)
 
     with _friendly_os_errors(models_dir), _exclusive(models_dir, name):
@@ -107,7 +110,9 @@ def pull(
         except DownloadError as err:
             raise UserError(_download_failure(name, source, part, err)) from None
 
-        if verify and entry.sha256 is not None:
+        # A checksum the manifest has is always checked: --no-verify (verify=False) only
+        # lets a model without one be installed.
+        if entry.sha256 is not None:
             stage("checking the SHA-256 checksum")
             digest = _sha256(part)
             if digest != entry.sha256:
@@ -159,6 +164,25 @@ def _install_archive(
         ) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def check_url(url: str) -> None:
+    """Refuse a URL that cannot be fetched (bad IPv6 address, port, or scheme)."""
+    shown = printable(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port  # raises ValueError for a port that is not a number
+        del port
+    except ValueError as err:
+        raise UserError(
+            f"the URL '{shown}' is not valid ({err}); give an http://, https:// or file:// URL."
+        ) from None
+    if parts.scheme not in ("http", "https", "file"):
+        raise UserError(
+            f"the URL '{shown}' is not an http://, https:// or file:// URL; give one of those."
+        )
+    if parts.scheme != "file" and not parts.hostname:
+        raise UserError(f"the URL '{shown}' names no host; give e.g. https://host/model.zip.")
 
 
 def _model_root(work: Path, name: str) -> Path:

@@ -10,8 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from voice_guide.errors import UserError
 from voice_guide.paths import PROJECT_ROOT, manifest_file
+from voice_guide.safe_files import read_text_file
 
 MANIFEST_ENV = "VOICE_GUIDE_MODEL_MANIFEST"
+#: Largest manifest read, in bytes.
+MAX_MANIFEST_BYTES = 1_000_000
 _SAFE_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
@@ -76,18 +79,17 @@ def load_manifest(path: Path | None = None) -> Manifest:
     """Read and validate the manifest; any problem is one ``UserError`` sentence naming the file."""
     path = manifest_path() if path is None else path
     shown = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{shown}: the model manifest is missing; restore it from git.") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise UserError(f"{shown}: cannot read the model manifest ({err}).") from None
+    if not path.exists():
+        raise UserError(f"{shown}: the model manifest is missing; restore it from git.")
+    text = read_text_file(path, "the model manifest", MAX_MANIFEST_BYTES)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise UserError(
             f"{shown}: line {err.lineno} column {err.colno}: not valid JSON ({err.msg})."
         ) from None
+    except RecursionError:
+        raise UserError(f"{shown}: is nested too deeply to be a model manifest.") from None
     try:
         return Manifest.model_validate(data)
     except ValidationError as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -42,10 +43,15 @@ def routine_files() -> list[Path]:
     """Every routine file in the routine folders; an earlier folder hides a later one's same id."""
     seen: dict[str, Path] = {}
     for folder in folders():
-        if not folder.is_dir():
+        try:
+            if not folder.is_dir():
+                continue
+            names = sorted(folder.iterdir())
+        except OSError:  # an unreadable folder hides nothing and breaks nothing
             continue
-        for path in sorted(folder.iterdir()):
-            if path.suffix in SUFFIXES and path.is_file():
+        for path in names:
+            # Any kind of entry: a FIFO or a dangling link named *.yaml is listed as broken.
+            if path.suffix in SUFFIXES:
                 seen.setdefault(path.stem, path)
     return sorted(seen.values(), key=lambda p: p.stem)
 
@@ -65,8 +71,8 @@ def resolve(id_or_path: str | Path) -> Path:
     for folder in folders():
         for suffix in SUFFIXES:
             candidate = folder / f"{text}{suffix}"
-            if candidate.is_file():
-                return candidate
+            if candidate.exists() or candidate.is_symlink():
+                return candidate  # the loader says what is wrong with a non-regular one
     ids = known_ids()
     known = ", ".join(ids) if ids else "none"
     raise UserError(
@@ -79,15 +85,26 @@ def entry_for(path: Path) -> CatalogEntry:
     """Summary of one file; never raises for a bad routine file."""
     try:
         flat = load_flat(path)
-    except RoutineError:
-        return CatalogEntry(
-            path.stem, "", 0, 0.0, path, f"invalid: run `voice-guide routines validate {path}`"
-        )
+    except UserError as err:
+        return CatalogEntry(path.stem, "", 0, 0.0, path, broken_reason(err, path))
     seconds = sum(s.nominal_seconds or 0.0 for s in flat.steps)
     note = None
     if flat.id != path.stem:
         note = f"its id is '{flat.id}' but it is found by its file name '{path.stem}'"
     return CatalogEntry(flat.id, flat.title, len(flat.steps), seconds / 60.0, path, None, note)
+
+
+def broken_reason(err: UserError, path: Path) -> str:
+    """``broken: line 3: <first problem>`` for a file that cannot be loaded (the listing
+    shows the file itself), and how to see every problem."""
+    lines = err.lines if isinstance(err, RoutineError) else str(err).splitlines()
+    first = lines[0] if lines else "cannot be loaded"
+    if first.startswith(f"{path}"):
+        first = first[len(str(path)):]
+        match = re.match(r":(\d+):\s*", first)
+        first = f"line {match.group(1)}: {first[match.end():]}" if match else first.lstrip(": ")
+    more = f"{len(lines) - 1} more problems; " if len(lines) > 1 else ""
+    return f"broken: {first} ({more}see `voice-guide routines validate {path}`)"
 
 
 def list_routines() -> list[CatalogEntry]:

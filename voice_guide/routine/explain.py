@@ -168,6 +168,11 @@ def _message(error: ErrorDetails, path: YamlPath, data: Any) -> tuple[YamlPath, 
         return path, f"must be {words} {limit}, got {value}"
     if kind == "list_type":
         return path, f"expected a list (one '- ' item per line), got {got}"
+    if kind == "too_long":
+        fix = "split the routine" if name == "steps" else "keep only what is needed"
+        return path, f"has too many items (at most {ctx.get('max_length')}); {fix}"
+    if kind == "finite_number":
+        return path, f"must be an ordinary finite number, got {got}"
     if kind == "too_short":
         item = _ITEM_WORDS.get(str(name), "item")
         return path, f"is empty; give at least one {item}"

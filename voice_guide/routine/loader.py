@@ -10,9 +10,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from voice_guide.routine.expand import duplicate_ids, flatten
+from voice_guide.routine.expand import duplicate_ids, flatten, placed_steps
 from voice_guide.routine.explain import explain, not_a_routine
-from voice_guide.routine.model import FlatRoutine, Routine
+from voice_guide.routine.model import MAX_ROUTINE_SECONDS, FlatRoutine, Routine, Step
 from voice_guide.routine.problems import Problem, RoutineError, format_path
 from voice_guide.routine.yaml_source import YamlSource, parse_yaml, read_text
 
@@ -31,6 +31,7 @@ def routine_from_text(text: str, shown: str) -> Routine:
     except ValidationError as err:
         raise RoutineError.from_problems(shown, [*problems, *explain(err, source)]) from None
     problems += _duplicate_problems(routine, source)
+    problems += _length_problems(routine, source)
     if problems:
         raise RoutineError.from_problems(shown, problems)
     return routine
@@ -53,6 +54,27 @@ def _duplicate_problems(routine: Routine, source: YamlSource) -> list[Problem]:
             )
         out.append(Problem(source.line_of(id_path), format_path(id_path), message))
     return out
+
+
+def _length_problems(routine: Routine, source: YamlSource) -> list[Problem]:
+    """The whole routine, sides expanded, must fit :data:`MAX_ROUTINE_SECONDS`."""
+    seconds = sum(flatten_seconds(p.step) for p in placed_steps(routine))
+    if seconds <= MAX_ROUTINE_SECONDS:
+        return []
+    return [Problem(
+        source.line_of(("steps",)), "steps",
+        f"the routine lasts {seconds / 3600:.1f} hours at normal pace, more than the "
+        f"{MAX_ROUTINE_SECONDS // 3600} hours allowed; shorten steps or split the routine",
+    )]
+
+
+def flatten_seconds(step: Step) -> float:
+    """Nominal seconds of one step (0 for a step that waits for "next")."""
+    if step.duration is not None:
+        return step.duration.max_s
+    if step.repetitions is not None:
+        return step.repetitions.max * step.repetitions.seconds_each
+    return 0.0
 
 
 def load_routine(path: str | Path) -> Routine:

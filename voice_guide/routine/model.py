@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -16,7 +17,35 @@ from pydantic import (
     model_validator,
 )
 
-NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+from voice_guide.text_safety import has_control
+
+#: Limits on what a routine may ask for: the guide speaks every sentence and counts
+#: every repetition, so a value beyond these is a mistake (or an attack), never a routine.
+MAX_TEXT_CHARS = 500
+MAX_STEP_SECONDS = 4 * 3600
+MAX_REPETITIONS = 300
+MIN_SECONDS_EACH = 0.5
+MAX_SECONDS_EACH = 600.0
+MAX_ROUTINE_SECONDS = 8 * 3600
+MAX_STEPS = 100
+MAX_SENTENCES = 30
+
+
+def _speakable(text: str) -> str:
+    if has_control(text):
+        raise ValueError(
+            "contains a control character or terminal escape sequence; "
+            "a routine holds only text that can be spoken"
+        )
+    return text
+
+
+NonEmptyText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_CHARS),
+    AfterValidator(_speakable),
+]
+Sentences = Annotated[list[NonEmptyText], Field(max_length=MAX_SENTENCES)]
 Identifier = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
 ]
@@ -47,8 +76,14 @@ def _no_booleans(value: Any) -> Any:
 class Duration(_Strict):
     """How long a timed step lasts. The timer runs to ``max_s``; ``min_s`` is when it may end."""
 
-    min_s: float = Field(gt=0, description="Shortest time the step should take, in seconds.")
-    max_s: float = Field(gt=0, description="Longest time; the step timer runs to this.")
+    min_s: float = Field(
+        gt=0, le=MAX_STEP_SECONDS, allow_inf_nan=False,
+        description="Shortest time the step should take, in seconds.",
+    )
+    max_s: float = Field(
+        gt=0, le=MAX_STEP_SECONDS, allow_inf_nan=False,
+        description=f"Longest time; the step timer runs to this (at most {MAX_STEP_SECONDS} s).",
+    )
 
     _numbers = field_validator("min_s", "max_s", mode="before")(_no_booleans)
 
@@ -62,9 +97,16 @@ class Duration(_Strict):
 class Repetitions(_Strict):
     """How many times a counted step repeats, and how long one repetition takes."""
 
-    min: int = Field(gt=0, description="Fewest repetitions.")
-    max: int = Field(gt=0, description="Most repetitions; the guide counts to this.")
-    seconds_each: float = Field(gt=0, description="Seconds one repetition takes at normal pace.")
+    min: int = Field(gt=0, le=MAX_REPETITIONS, description="Fewest repetitions.")
+    max: int = Field(
+        gt=0, le=MAX_REPETITIONS,
+        description="Most repetitions; the guide counts to this. max x seconds_each is at "
+        f"most {MAX_STEP_SECONDS} s.",
+    )
+    seconds_each: float = Field(
+        ge=MIN_SECONDS_EACH, le=MAX_SECONDS_EACH, allow_inf_nan=False,
+        description="Seconds one repetition takes at normal pace.",
+    )
 
     _numbers = field_validator("min", "max", "seconds_each", mode="before")(_no_booleans)
 
@@ -72,6 +114,11 @@ class Repetitions(_Strict):
     def _ordered(self) -> Repetitions:
         if self.max < self.min:
             raise ValueError(f"max ({self.max}) is less than min ({self.min})")
+        if self.max * self.seconds_each > MAX_STEP_SECONDS:
+            raise ValueError(
+                f"{self.max} repetitions of {self.seconds_each:g} s last longer than the "
+                f"{MAX_STEP_SECONDS} s a step may take"
+            )
         return self
 
 
@@ -81,14 +128,15 @@ class Step(_Strict):
     id: Identifier
     title: NonEmptyText
     instructions: list[NonEmptyText] = Field(
-        min_length=1, description="What the guide says, one short spoken sentence per item."
+        min_length=1, max_length=MAX_SENTENCES,
+        description="What the guide says, one short spoken sentence per item.",
     )
     duration: Duration | None = None
     repetitions: Repetitions | None = None
     pressure: Pressure
     area: NonEmptyText
     technique: NonEmptyText
-    cautions: list[NonEmptyText] = Field(default_factory=list)
+    cautions: Sentences = Field(default_factory=list)
     tip: NonEmptyText | None = None
 
     @model_validator(mode="after")
@@ -102,7 +150,7 @@ class PerSide(_Strict):
     """A block of steps run once per side, in the order of ``sides``."""
 
     sides: list[Side] = Field(default_factory=lambda: [Side.LEFT, Side.RIGHT], min_length=1)
-    steps: list[Step] = Field(min_length=1)
+    steps: list[Step] = Field(min_length=1, max_length=MAX_STEPS)
 
     @field_validator("sides")
     @classmethod
@@ -141,14 +189,18 @@ class Routine(_Strict):
     id: Identifier
     title: NonEmptyText
     description: NonEmptyText
-    introduction: list[NonEmptyText] = Field(min_length=1)
-    safety: list[NonEmptyText] = Field(default_factory=list)
+    introduction: list[NonEmptyText] = Field(min_length=1, max_length=MAX_SENTENCES)
+    safety: Sentences = Field(default_factory=list)
     closing: list[NonEmptyText] = Field(
-        default_factory=lambda: ["That is the whole routine. Well done."]
+        default_factory=lambda: ["That is the whole routine. Well done."],
+        max_length=MAX_SENTENCES,
     )
     steps: list[StepItem] = Field(
         min_length=1,
-        description="Steps in order; a ``per_side`` item runs its steps once for each side.",
+        max_length=MAX_STEPS,
+        description="Steps in order; a ``per_side`` item runs its steps once for each side. "
+        f"The whole routine, sides expanded, may last at most {MAX_ROUTINE_SECONDS} s "
+        f"({MAX_ROUTINE_SECONDS // 3600} hours) at normal pace.",
     )
 
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from voice_guide.errors import UserError
 
+#: Most problems listed for one file; a file with more is usually not a routine at all.
+MAX_SHOWN = 40
+
 # A place inside the YAML document: mapping keys and list indices, outermost first.
 YamlPath = tuple[str | int, ...]
 
@@ -45,7 +48,11 @@ class RoutineError(UserError):
     @classmethod
     def from_problems(cls, file: str, problems: Iterable[Problem]) -> RoutineError:
         ordered = sorted(set(problems), key=lambda p: (p.line or 0, p.path, p.message))
-        return cls([p.render(file) for p in ordered])
+        lines = [p.render(file) for p in ordered[:MAX_SHOWN]]
+        if len(ordered) > MAX_SHOWN:
+            lines.append(f"{file}: ... and {len(ordered) - MAX_SHOWN} more problems; "
+                         "fix these first")
+        return cls(lines)
 
     @classmethod
     def single(cls, file: str, message: str, line: int | None = None) -> RoutineError:

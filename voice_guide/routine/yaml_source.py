@@ -15,7 +15,13 @@ from typing import Any
 
 import yaml
 
+from voice_guide.errors import UserError
 from voice_guide.routine.problems import Problem, RoutineError, YamlPath, format_path
+from voice_guide.routine.yaml_guard import GuardedLoader, YamlRefused
+from voice_guide.safe_files import read_bytes_limited
+
+#: Largest routine file read, in bytes (the back massage routine is about 7 kB).
+MAX_ROUTINE_BYTES = 256_000
 
 _MERGE_KEY = "<<"
 
@@ -48,17 +54,19 @@ class YamlSource:
 
 
 def read_text(path: Path, shown: str) -> str:
-    """The file's text, or a RoutineError saying plainly why it cannot be read."""
+    """The file's text, or a RoutineError saying plainly why it cannot be read.
+
+    Only a regular file of at most :data:`MAX_ROUTINE_BYTES` is read: a FIFO, a device
+    such as ``/dev/zero`` or an oversized file is refused before it is opened.
+    """
     if not path.exists():
         raise RoutineError.single(shown, "no such file; check the path")
     if path.is_dir():
         raise RoutineError.single(shown, "is a directory, not a routine file; give a .yaml file")
     try:
-        raw = path.read_bytes()
-    except PermissionError:
-        raise RoutineError.single(shown, "cannot be read: permission denied") from None
-    except OSError as err:
-        raise RoutineError.single(shown, f"cannot be read: {err.strerror or err}") from None
+        raw = read_bytes_limited(path, "a routine file", MAX_ROUTINE_BYTES)
+    except UserError as err:
+        raise RoutineError([str(err)]) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -91,6 +99,9 @@ def _syntax_problem(err: yaml.YAMLError, text: str) -> Problem:
             f"contains the control character #x{err.character:04x}; "
             "is this really a YAML routine file?",
         )
+    if isinstance(err, YamlRefused):
+        refused_at = err.problem_mark.line + 1 if err.problem_mark is not None else None
+        return Problem(refused_at, "", err.problem or "cannot be read")
     if isinstance(err, yaml.MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
         last_line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
@@ -155,7 +166,7 @@ def _join(path: YamlPath, key: str) -> str:
 def parse_yaml(text: str, shown: str) -> YamlSource:
     """Parse one YAML document. Raises RoutineError for syntax errors and empty files."""
     try:
-        loader = yaml.SafeLoader(text)
+        loader = GuardedLoader(text)
     except yaml.YAMLError as err:
         raise RoutineError.from_problems(shown, [_syntax_problem(err, text)]) from None
     try:
@@ -177,6 +188,8 @@ def parse_yaml(text: str, shown: str) -> YamlSource:
             source.data = loader.construct_document(node)
         except yaml.YAMLError as err:
             raise RoutineError.from_problems(shown, [_syntax_problem(err, text)]) from None
+        except (ValueError, OverflowError, TypeError) as err:  # a value PyYAML cannot build
+            raise RoutineError.single(shown, f"a value cannot be read ({err})") from None
         return source
     finally:
         loader.dispose()

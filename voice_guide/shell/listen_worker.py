@@ -35,6 +35,7 @@ class ListenWorker:
         guard_s: float = GUARD_S,
         listening: bool = False,
         on_heard: Callable[[Heard], None] | None = None,
+        on_block: Callable[[bytes], None] | None = None,
         warn: Callable[[str], None] | None = None,
     ) -> None:
         self._audio_in = audio_in
@@ -43,6 +44,7 @@ class ListenWorker:
         self._clock = clock
         self._guard_s = guard_s
         self._on_heard = on_heard
+        self._on_block = on_block  # every microphone block, listening or not (the level meter)
         self._warn = warn or log.warning
         self._lock = threading.Lock()
         self._listening = listening
@@ -84,6 +86,8 @@ class ListenWorker:
                 self._inbox.put(None)  # nothing more can be heard; end the session
 
     def _feed(self, block: bytes) -> None:
+        if self._on_block is not None:
+            self._on_block(block)
         with self._lock:
             live = self._listening and time.monotonic() >= self._resume_at
             reset = self._reset_pending

@@ -1,25 +1,14 @@
 """Carries out the guide's actions with real speech, cue sounds and the microphone gate,
-and writes the running transcript. Every method returns at once."""
+and writes the running transcript (each line from :func:`voice_guide.timeline.text`).
+Every method returns at once."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Protocol
 
-from voice_guide.dialog.actions import (
-    Action,
-    CommandTaken,
-    Cue,
-    Finished,
-    Listen,
-    PaceChanged,
-    Paused,
-    Resumed,
-    Say,
-    StepStarted,
-    StopSpeech,
-    VolumeChanged,
-)
+from voice_guide import timeline
+from voice_guide.dialog.actions import Action, Cue, Listen, Say, StopSpeech, VolumeChanged
 from voice_guide.ports import AudioOut
 
 
@@ -59,8 +48,6 @@ class VoicePerformer:
     def perform(self, action: Action) -> None:
         self.actions.append(action)
         if isinstance(action, Say):
-            if self._echo_speech:
-                self._echo(f"guide: {action.text}")
             self._speech.say(action)
         elif isinstance(action, StopSpeech):
             self._speech.stop_speech()
@@ -71,20 +58,10 @@ class VoicePerformer:
         elif isinstance(action, VolumeChanged):
             self._volume = action.level
             self._speech.set_volume(action.level)
-            self._echo(f"   (volume {round(action.level * 100)}%)")
-        elif isinstance(action, StepStarted):
-            side = f" ({action.side})" if action.side else ""
-            self._echo(f"-- step {action.position}/{action.total}: {action.title}{side}")
-        elif isinstance(action, CommandTaken):
-            self._echo(f"   (taken: {action.intent.value})")
-        elif isinstance(action, PaceChanged):
-            self._echo(f"   (pace x{action.factor:g})")
-        elif isinstance(action, Paused):
-            self._echo("   (paused)")
-        elif isinstance(action, Resumed):
-            self._echo("   (resumed)")
-        elif isinstance(action, Finished):
-            self._echo("-- finished" if action.completed else "-- ended early")
+        if self._echo_speech or not isinstance(action, Say):
+            line = timeline.text(action)
+            if line is not None:
+                self._echo(line)
 
     def close(self) -> None:
         """Nothing to release here; run_voice closes the workers it made."""

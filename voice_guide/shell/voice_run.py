@@ -7,15 +7,20 @@ from __future__ import annotations
 import queue
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from voice_guide.dialog.actions import Action
+from voice_guide import timeline
+from voice_guide.dialog.actions import Action, Say
 from voice_guide.dialog.events import Event
 from voice_guide.errors import DeviceUnavailable, MissingDependency, UserError
 from voice_guide.intents import PhraseTable
 from voice_guide.ports import Heard
 from voice_guide.routine.model import FlatRoutine
 from voice_guide.settings import GuideSettings
+from voice_guide.text_safety import printable
+
+if TYPE_CHECKING:
+    from voice_guide.shell.live_view import LiveView, ViewFeed
 
 T = TypeVar("T")
 
@@ -34,16 +39,22 @@ def run_voice(
     echo: Callable[[str], None] = print,
     listen_guard_s: float | None = None,
     listeners: Sequence[Callable[[Action], None]] = (),
+    live: bool = False,
+    start_at: int = 0,
+    resumed: bool = False,
 ) -> int:
     """Run ``routine`` by voice; 0 when the session ends, 130 on Ctrl-C.
 
-    ``listeners`` see every action the guide takes (the session log is one).
+    ``listeners`` see every action the guide takes (the session log is one). ``live`` shows
+    the live terminal view instead of the running transcript (set-up notes and warnings
+    still go to ``echo`` before the view starts, above it after).
     """
     try:
         return _run_voice(
             routine, settings, engine=engine, model_dir=model_dir, table=table,
             input_device=input_device, output_device=output_device, echo=echo,
-            listen_guard_s=listen_guard_s, listeners=listeners,
+            listen_guard_s=listen_guard_s, listeners=listeners, live=live,
+            start_at=start_at, resumed=resumed,
         )
     except KeyboardInterrupt:  # also when it comes while starting up or shutting down
         echo("stopped.")
@@ -62,6 +73,9 @@ def _run_voice(
     echo: Callable[[str], None],
     listen_guard_s: float | None,
     listeners: Sequence[Callable[[Action], None]],
+    live: bool,
+    start_at: int = 0,
+    resumed: bool = False,
 ) -> int:
     from voice_guide.asr.factory import make_recognizer
     from voice_guide.asr.vocabulary import warning_line
@@ -72,13 +86,32 @@ def _run_voice(
     from voice_guide.shell.clock import MonotonicClock
     from voice_guide.shell.conductor import Conductor
     from voice_guide.shell.listen_worker import GUARD_S, ListenWorker
+    from voice_guide.shell.live_view import LiveView, ViewFeed
+    from voice_guide.shell.snapshot import SnapshotBox, first
     from voice_guide.shell.voice_performer import VoicePerformer
     from voice_guide.speech.espeak_tts import EspeakCliSynthesizer
     from voice_guide.speech.pyttsx3_tts import Pyttsx3Synthesizer
     from voice_guide.speech.tts_worker import SilentSynthesizer, SynthOption, TtsWorker
 
+    view: LiveView | None = None
+    guide = Guide(routine, settings, start_at=start_at, resumed=resumed)
+    clock = MonotonicClock()
+    feed = ViewFeed(SnapshotBox(first(routine.title, len(routine.steps), settings.volume)),
+                    guide, clock) if live else None
+
+    def note(line: str) -> None:
+        """Set-up lines and warnings: above the live view while it runs."""
+        if view is not None and view.active:
+            view.print(line)
+        else:
+            echo(line)
+
+    def transcript(line: str) -> None:
+        if feed is None:
+            echo(line)
+
     def warn(message: str) -> None:
-        echo(f"   (warning: {message})")
+        note(f"   (warning: {message})")
 
     try:
         recognizer, sentence = make_recognizer(engine, table=table, model_dir=model_dir)
@@ -88,7 +121,6 @@ def _run_voice(
     unknown = warning_line(recognizer.name, getattr(recognizer, "unknown_words", None) or [])
     if unknown is not None:
         echo(unknown)
-    clock = MonotonicClock()
     inbox: queue.Queue[Event | None] = queue.Queue()
     player: PcmPlayer | None = None
     cues: CuePlayer | None = None
@@ -104,31 +136,40 @@ def _run_voice(
              SynthOption("espeak-ng", lambda: EspeakCliSynthesizer(speaker)),
              SynthOption(SilentSynthesizer.name, SilentSynthesizer)],
             inbox, clock, volume=settings.volume, warn=warn,
-            on_speak=lambda say: echo(f"guide: {say.text}"),
+            on_speak=lambda say: _speaking(say, transcript, feed),
         )
-        for note in tts.start():
-            warn(note)
+        for problem in tts.start():
+            warn(problem)
         echo(f"speech: {tts.engine_name}")
         mic = _with_hint(lambda: Microphone(input_device))
         echo(f"microphone: {mic.device_name}")
 
         def heard(h: Heard) -> None:
-            echo(f"you: {h.text} ({h.confidence:.2f})")
+            transcript(f"you: {printable(h.text)} ({h.confidence:.2f})")
+            if feed is not None:
+                feed.heard(h)
 
         listener = ListenWorker(
             mic, recognizer, inbox, clock, on_heard=heard, warn=warn,
+            on_block=feed.block if feed is not None else None,
             guard_s=GUARD_S if listen_guard_s is None else listen_guard_s,
         )
         listener.start()
         performer = VoicePerformer(
-            tts, cues, listener, volume=settings.volume, echo=echo, echo_speech=False
+            tts, cues, listener, volume=settings.volume, echo=transcript, echo_speech=False
         )
-        conductor = Conductor(Guide(routine, settings), clock, inbox, performer, listeners)
+        watchers = [*listeners, feed.action] if feed is not None else listeners
+        conductor = Conductor(guide, clock, inbox, performer, watchers)
+        if feed is not None:
+            view = LiveView(feed.box, clock)
+            view.start()
         conductor.run()
         if listener.error is not None:
             raise UserError(f"the microphone stopped ({listener.error}); {TEXT_HINT}.")
         return 0
     finally:
+        if view is not None:
+            view.close()
         if listener is not None:
             listener.close()
         elif mic is not None:
@@ -139,6 +180,13 @@ def _run_voice(
             cues.close()
         if player is not None:
             player.close()
+
+
+def _speaking(say: Say, transcript: Callable[[str], None], feed: ViewFeed | None) -> None:
+    """The speech worker started ``say`` (on its thread)."""
+    transcript(timeline.text(say) or "")
+    if feed is not None:
+        feed.speaking(say)
 
 
 def _with_hint(make: Callable[[], T]) -> T:

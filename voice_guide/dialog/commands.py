@@ -1,0 +1,143 @@
+"""What each command does. Intents are dispatched through one ``match`` that mypy checks
+for exhaustiveness (``assert_never``): a new intent without a handler fails type checking."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, assert_never
+
+from voice_guide.dialog import answers
+from voice_guide.dialog import narration as N
+from voice_guide.dialog.actions import CommandTaken, PaceChanged, Paused, Resumed, VolumeChanged
+from voice_guide.dialog.modes import Mode
+from voice_guide.intents import Command, Intent
+
+if TYPE_CHECKING:
+    from voice_guide.dialog.guide import Guide
+
+
+def take(g: Guide, cmd: Command) -> None:
+    """Answer a command heard; yes and no first answer a pending question."""
+    g._emit(CommandTaken(g._now, cmd.intent, cmd.phrase, cmd.step))
+    g._quiet_since = g._now
+    g._reminders = 0
+    if g.mode is Mode.CLOSING:
+        return  # the closing words and the summary go on
+    if g.mode is Mode.ASKING_QUIT:
+        if cmd.intent is Intent.YES:
+            g._close([g.lang.t("quit_yes")], completed=False)
+            return
+        g._set_mode(g._below.pop())
+        if cmd.intent in (Intent.NO, Intent.QUIT):
+            g._reply(g.lang.t("carry_on_paused" if g.paused else "carry_on"))
+            return
+    _dispatch(g, cmd)
+
+
+def _dispatch(g: Guide, cmd: Command) -> None:
+    intro = g._base() is Mode.INTRO
+    match cmd.intent:
+        case Intent.NEXT:
+            g._move(g._first if intro else g.index + 1)
+        case Intent.BACK:
+            if intro or g.index <= 0:
+                g._reply(g.lang.t("not_started" if intro else "first_step"))
+            else:
+                g._move(g.index - 1)
+        case Intent.GOTO:
+            n = cmd.step or 0
+            if 1 <= n <= g.total:
+                g._move(n - 1)
+            else:
+                g._reply(g.lang.t("no_such_step", n=n, total=g.total))
+        case Intent.RESTART:
+            if intro:
+                g._reply(g.lang.t("not_started"))
+            else:
+                g._move(g.index)
+        case Intent.REPEAT:
+            _repeat(g)
+        case Intent.SLOWER:
+            _change_pace(g, +g.settings.pace_step)
+        case Intent.FASTER:
+            _change_pace(g, -g.settings.pace_step)
+        case Intent.PAUSE:
+            _pause(g)
+        case Intent.RESUME:
+            _resume(g)
+        case Intent.TIME_LEFT:
+            g._reply(answers.time_left(
+                g.lang, intro=intro, timer=g.timer, last=g.index + 1 >= g.total,
+                session_s=g.session_remaining()))
+        case Intent.WHERE:
+            g._reply(answers.where(g.lang, g.step, g.index + 1, g.total,
+                                      g.timer))
+        case Intent.HELP:
+            g._reply(N.help_sentence(g.phrases, g.lang))
+        case Intent.LOUDER:
+            _change_volume(g, +g.settings.volume_step)
+        case Intent.QUIETER:
+            _change_volume(g, -g.settings.volume_step)
+        case Intent.QUIT:
+            g._hold(Mode.ASKING_QUIT)
+            g._reply(g.lang.t("quit_question"))
+        case Intent.YES:
+            g._reply(g.lang.t("nothing_yes"))
+        case Intent.NO:
+            g._reply(g.lang.t("nothing_no"))
+        case _:
+            assert_never(cmd.intent)
+
+
+def _repeat(g: Guide) -> None:
+    if g.mode in (Mode.INTRO, Mode.NARRATING) and g.agenda is not None:
+        g._interrupt()
+        g.agenda.restart()
+        g._say_agenda()
+        return
+    step = g.step
+    lines = (N.step_lines(step, g.index + 1, g.total, g.lang) if step is not None
+             else g.agenda.lines if g.agenda is not None else [])
+    g._interrupt()
+    for line in lines:  # on a counted step the count holds meanwhile
+        g._say(line.text, "reply")
+
+
+def _change_pace(g: Guide, delta: float) -> None:
+    new = round(min(g.settings.pace_max, max(g.settings.pace_min, g.pace + delta)), 4)
+    if new == g.pace:
+        g._reply(g.lang.t("slowest" if delta > 0 else "fastest"))
+        return
+    if g.timer is not None:
+        g.timer.set_pace(g._now, new)
+        g.timer.move_mark("cue:one_minute", g.timer.target - 60 / new)
+    g.pace = new
+    g._emit(PaceChanged(g._now, new))
+    g._reply(answers.pace(g.lang, new, slower=delta > 0))
+
+
+def _pause(g: Guide) -> None:
+    if g.mode is Mode.PAUSED:
+        g._reply(g.lang.t("already_paused"))
+        return
+    g._hold(Mode.PAUSED)
+    g._emit(Paused(g._now))
+    g._reply(g.lang.t("paused"))
+
+
+def _resume(g: Guide) -> None:
+    if g.mode is not Mode.PAUSED:
+        g._reply(g.lang.t("not_paused"))
+        return
+    g._set_mode(g._below.pop())
+    g._emit(Resumed(g._now))
+    g._reply(g.lang.t("resuming"))  # then the narration goes on where it was cut
+
+
+def _change_volume(g: Guide, delta: float) -> None:
+    new = round(min(1.0, max(0.1, g.volume + delta)), 3)
+    if new == g.volume:
+        g._reply(g.lang.t("loudest" if delta > 0 else "quietest"))
+        return
+    g.volume = new
+    g._emit(VolumeChanged(g._now, new))
+    g._reply(g.lang.t("louder" if delta > 0 else "quieter"))
