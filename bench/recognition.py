@@ -23,7 +23,7 @@ from typing import Any
 
 from bench import dataset, languages, report, score
 from bench.synth import require_tools
-from voice_guide.asr.factory import RECOGNIZERS
+from voice_guide.asr.names import RECOGNIZERS
 from voice_guide.errors import UserError
 from voice_guide.paths import PROJECT_ROOT
 

@@ -10,7 +10,7 @@ want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
 SYSTEM_PACKAGES=(espeak-ng libportaudio2 sox)
-TEST_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils)
+TEST_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils systemd)  # systemd: systemd-analyze verify
 [ "$want_test" = 1 ] && SYSTEM_PACKAGES+=("${TEST_PACKAGES[@]}")
 
 missing=()

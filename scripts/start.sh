@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 VG=.venv/bin/voice-guide
 MODEL=vosk-model-small-en-us-0.15
-if [ -z "${VOICE_GUIDE_MODEL:-}" ] && [ ! -d "models/$MODEL" ]; then
+MODELS_DIR="$(.venv/bin/python -c 'from voice_guide.paths import models_dir; print(models_dir())')"
+if [ -z "${VOICE_GUIDE_MODEL:-}" ] && [ ! -d "$MODELS_DIR/$MODEL" ]; then
   echo "start: fetching the small English Vosk model (about 40 MB)..."
   if ! "$VG" models pull "$MODEL"; then
     echo "start: could not download the Vosk model; carrying on with pocketsphinx (bundled, English)."

@@ -10,6 +10,9 @@ import pytest
 @pytest.fixture(autouse=True)
 def _private_session_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VOICE_GUIDE_DB", str(tmp_path / "sessions.sqlite"))
+    # and never read the developer's own settings file or user data folder
+    monkeypatch.setenv("VOICE_GUIDE_CONFIG", str(tmp_path / "voice-guide-settings.toml"))
+    monkeypatch.setenv("VOICE_GUIDE_DATA_DIR", str(tmp_path / "voice-guide-data"))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice_guide.asr.factory import ENGINES, RECOGNIZERS
+from voice_guide.asr.names import ENGINES, RECOGNIZERS
 from voice_guide.audio.convert import Resampler, resample
 from voice_guide.audio.portaudio import parse_device
 from voice_guide.cli.main import build_parser

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from voice_guide.asr.model_dir import PREFERRED, check_vosk_model, find_vosk_model
+from voice_guide.asr.names import ENGINES
 from voice_guide.errors import UserError
 from voice_guide.intents import DEFAULT_TABLE, PhraseTable
 from voice_guide.ports import Recognizer
 
 #: The recognizers there are, and what ``--engine`` accepts (auto: Vosk when a model is found).
-RECOGNIZERS = ("vosk", "pocketsphinx")
-ENGINES = ("auto", *RECOGNIZERS)
 
 
 def make_recognizer(engine: str = "auto", *, table: PhraseTable | None = None,

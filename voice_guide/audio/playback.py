@@ -57,7 +57,7 @@ class PcmPlayer:
             shown = "the default output" if device is None else f"output device {device!r}"
             raise UserError(
                 f"cannot use {shown} for speech ({err}); list devices with "
-                "'python3 -m sounddevice' or use 'voice-guide run --text'."
+                "'voice-guide devices' or use 'voice-guide run --text'."
             ) from err
         self._device_rate = int(info["default_samplerate"]) or 44_100
         self.rate = PREFERRED_RATE

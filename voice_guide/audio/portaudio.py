@@ -8,7 +8,7 @@ from typing import Any, Literal
 from voice_guide.errors import MissingDependency, UserError
 
 PORTAUDIO_HINT = "sudo apt install libportaudio2, or use 'voice-guide run --text'"
-LIST_HINT = "list the devices with 'python3 -m sounddevice'"
+LIST_HINT = "list the devices with 'voice-guide devices'"
 Kind = Literal["input", "output"]
 
 

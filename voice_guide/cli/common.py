@@ -6,6 +6,8 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from voice_guide.asr.names import ENGINES
+from voice_guide.config.model import UserSettings
 from voice_guide.dialog.actions import Action
 from voice_guide.intents import DEFAULT_TABLE, PhraseTable
 from voice_guide.routine.model import FlatRoutine
@@ -22,9 +24,13 @@ def add_routine_argument(parser: argparse.ArgumentParser) -> None:
 
 def add_guide_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--wpm", type=int, default=None, metavar="N",
-                        help="speech rate in words per minute at normal pace (default 150)")
+                        help="speech rate in words per minute at normal pace "
+                        "(default: the settings file's words_per_minute, else 150)")
     parser.add_argument("--no-auto-advance", action="store_true",
                         help="wait for 'next' when a step's timer ends")
+    parser.add_argument("--language", choices=["en", "ko"], default=None,
+                        help="language of the guide's own sentences (default: the settings "
+                        "file's language, else en)")
     parser.add_argument("--phrases", type=Path, default=None, metavar="FILE",
                         help="YAML phrase file that adds or replaces command phrases")
 
@@ -36,16 +42,68 @@ def load_routine_arg(value: str | None) -> FlatRoutine:
     return load_flat(resolve(value or DEFAULT_ROUTINE))
 
 
+def add_audio_options(parser: argparse.ArgumentParser) -> None:
+    """--engine, --model, --input-device, --output-device; unset ones come from the settings
+    file (see :func:`settings_from`)."""
+    parser.add_argument("--engine", choices=ENGINES, default=None,
+                        help="speech recognizer (default: the settings file's engine, else "
+                        "Vosk if a model is installed)")
+    parser.add_argument("--model", type=Path, metavar="DIR", help="Vosk model directory")
+    parser.add_argument("--input-device", metavar="NAME", help="microphone (name or index)")
+    parser.add_argument("--output-device", metavar="NAME", help="speaker (name or index)")
+
+
+#: Options whose default comes from the settings file: option dest -> settings key.
+FROM_FILE = {
+    "engine": "engine",
+    "model": "model",
+    "input_device": "input_device",
+    "output_device": "output_device",
+    "phrases": "phrase_file",
+}
+
+
+def user_settings() -> UserSettings:
+    """The settings file (``voice-guide config path``), or the defaults when there is none."""
+    from voice_guide.config.read import load_settings
+
+    return load_settings()
+
+
 def settings_from(args: argparse.Namespace) -> GuideSettings:
+    """The one place the settings file and the command-line options meet.
+
+    Reads the settings file, fills the options the user did not give on the command line
+    (``FROM_FILE``: engine, model, devices, phrase file) into ``args``, and builds the
+    GuideSettings: an option given on the command line wins over the file, the file over
+    the defaults. Keys GuideSettings does not have (voice, pace, earcons, barge_in) stay in
+    the settings model until the code can use them.
+    """
     from pydantic import ValidationError
 
     from voice_guide.errors import UserError
 
-    values: dict[str, object] = {}
+    user = user_settings()
+    for dest, key in FROM_FILE.items():
+        if hasattr(args, dest) and getattr(args, dest) is None:
+            value = getattr(user, key)
+            if value is not None and dest in ("model", "phrases"):
+                value = Path(value).expanduser()
+            setattr(args, dest, value)
+    if hasattr(args, "engine") and args.engine is None:
+        args.engine = "auto"
+    values: dict[str, object] = {
+        "words_per_minute": user.words_per_minute,
+        "volume": user.volume,
+        "auto_advance": user.auto_advance,
+        "language": user.language,
+    }
     if getattr(args, "wpm", None) is not None:
         values["words_per_minute"] = args.wpm
     if getattr(args, "no_auto_advance", False):
         values["auto_advance"] = False
+    if getattr(args, "language", None) is not None:
+        values["language"] = args.language
     try:
         return GuideSettings.model_validate(values)
     except ValidationError as err:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from voice_guide.asr.factory import ENGINES
+from voice_guide.asr.names import ENGINES
 from voice_guide.ports import Heard
 
 

@@ -22,6 +22,10 @@ _COMMANDS = {
     "listen": ("voice_guide.cli.listen_cmd", "print the commands heard in a recording or live"),
     "models": ("voice_guide.cli.models_cmd", "list and download speech models"),
     "history": ("voice_guide.cli.history_cmd", "past sessions and how their timing went"),
+    "config": ("voice_guide.cli.config_cmd", "show or change the settings file"),
+    "devices": ("voice_guide.cli.devices_cmd", "list microphones and speakers"),
+    "doctor": ("voice_guide.cli.doctor_cmd", "check that a voice session can run, and say what to fix"),
+    "service": ("voice_guide.cli.service_cmd", "start voice-guide at boot (systemd user service)"),
 }
 
 

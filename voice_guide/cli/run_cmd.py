@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from pathlib import Path
 from typing import Any
 
-from voice_guide.asr.factory import ENGINES
 from voice_guide.cli.common import (
+    add_audio_options,
     add_guide_options,
     add_log_options,
     add_routine_argument,
@@ -31,11 +30,7 @@ def register(sub: Any, name: str, help_text: str) -> None:
     parser.add_argument("--plain", action="store_true",
                         help="print a running transcript instead of the live view "
                              "(always so when the output is not a terminal)")
-    parser.add_argument("--engine", choices=ENGINES, default="auto",
-                        help="speech recognizer (default: Vosk if a model is installed)")
-    parser.add_argument("--model", type=Path, metavar="DIR", help="Vosk model directory")
-    parser.add_argument("--input-device", metavar="NAME", help="microphone (name or index)")
-    parser.add_argument("--output-device", metavar="NAME", help="speaker (name or index)")
+    add_audio_options(parser)
     start = parser.add_mutually_exclusive_group()
     start.add_argument("--resume", action="store_true",
                        help="carry on the routine's last unfinished session where it stopped")

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from voice_guide.errors import UserError
-from voice_guide.paths import PROJECT_ROOT
+from voice_guide.paths import PROJECT_ROOT, manifest_file
 from voice_guide.safe_files import read_text_file
 
 MANIFEST_ENV = "VOICE_GUIDE_MODEL_MANIFEST"
@@ -64,7 +64,7 @@ class Manifest(BaseModel):
 def manifest_path() -> Path:
     """``VOICE_GUIDE_MODEL_MANIFEST`` if set, else the project's ``models/manifest.json``."""
     env = os.environ.get(MANIFEST_ENV)
-    return Path(env) if env else PROJECT_ROOT / "models" / "manifest.json"
+    return Path(env) if env else manifest_file()
 
 
 def display_path(path: Path) -> str:
