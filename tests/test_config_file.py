@@ -41,7 +41,8 @@ def test_every_key_is_read(settings_file: Path) -> None:
     settings_file.write_text(
         'engine = "pocketsphinx"\nmodel = "/m"\ninput_device = "USB"\noutput_device = "3"\n'
         'voice = "en-gb"\nwords_per_minute = 120\nvolume = 0.5\npace = 1.25\nearcons = false\n'
-        'auto_advance = false\nbarge_in = true\nphrase_file = "p.yaml"\nlanguage = "ko"\n',
+        'auto_advance = false\nbarge_in = true\nphrase_file = "p.yaml"\nlanguage = "ko"\n'
+        'reminder_after_s = 30.0\ninactivity_limit_s = 900.0\nquit_answer_s = 15.0\n',
         encoding="utf-8",
     )
     s = load_settings()

@@ -7,7 +7,6 @@ sentence; ``SessionLog`` records a run; ``sessions`` and ``steps`` read them bac
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 from pathlib import Path
 
@@ -22,12 +21,10 @@ __all__ = ["SessionLog", "SessionRow", "StepRow", "connect", "default_db_path", 
 
 
 def default_db_path() -> Path:
-    """``VOICE_GUIDE_DB``, else ``$XDG_DATA_HOME/voice-guide/sessions.sqlite``."""
-    env = os.environ.get("VOICE_GUIDE_DB")
-    if env:
-        return Path(env)
-    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data) / "voice-guide" / "sessions.sqlite"
+    """``VOICE_GUIDE_DB``, else ``sessions.sqlite`` in the user data folder (platformdirs)."""
+    from voice_guide.paths import session_db_file
+
+    return session_db_file()
 
 
 def connect(path: Path) -> sqlite3.Connection:

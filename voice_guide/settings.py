@@ -33,6 +33,9 @@ class GuideSettings(BaseModel):
         20.0, ge=3, le=600,
         description="Seconds to wait for yes or no after 'End the session?' before carrying on.",
     )
+    pace: float = Field(1.0, ge=0.5, le=2.0,
+                        description="Starting pace as a time factor (1.25: steps take a quarter "
+                        "longer and speech is a quarter slower).")
     pace_step: float = Field(0.25, gt=0, le=1.0, description="How much slower/faster changes pace.")
     pace_min: float = Field(0.5, gt=0, description="Fastest pace (time factor).")
     pace_max: float = Field(2.0, gt=0, description="Slowest pace (time factor).")

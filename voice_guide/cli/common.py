@@ -51,6 +51,9 @@ def add_audio_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", type=Path, metavar="DIR", help="Vosk model directory")
     parser.add_argument("--input-device", metavar="NAME", help="microphone (name or index)")
     parser.add_argument("--output-device", metavar="NAME", help="speaker (name or index)")
+    parser.add_argument("--voice", metavar="NAME",
+                        help="espeak-ng voice (see 'espeak-ng --voices'; default: the settings "
+                        "file's voice, or the language's own)")
 
 
 #: Options whose default comes from the settings file: option dest -> settings key.
@@ -97,6 +100,10 @@ def settings_from(args: argparse.Namespace) -> GuideSettings:
         "volume": user.volume,
         "auto_advance": user.auto_advance,
         "language": user.language,
+        "pace": user.pace,
+        "reminder_after_s": user.reminder_after_s,
+        "inactivity_limit_s": user.inactivity_limit_s,
+        "quit_answer_s": user.quit_answer_s,
     }
     if getattr(args, "wpm", None) is not None:
         values["words_per_minute"] = args.wpm
@@ -104,6 +111,12 @@ def settings_from(args: argparse.Namespace) -> GuideSettings:
         values["auto_advance"] = False
     if getattr(args, "language", None) is not None:
         values["language"] = args.language
+    # What the shell needs beyond the guide: the voice, the tones, barge-in.
+    language = str(values["language"])
+    if hasattr(args, "voice"):
+        args.voice = args.voice or voice_for(user.voice, language)
+    args.earcons = user.earcons
+    args.barge_in = user.barge_in
     try:
         return GuideSettings.model_validate(values)
     except ValidationError as err:
@@ -111,6 +124,18 @@ def settings_from(args: argparse.Namespace) -> GuideSettings:
         field = ".".join(str(p) for p in first["loc"])
         option = {"words_per_minute": "--wpm"}.get(field, field)
         raise UserError(f"{option}: {first['msg'].lower()}", exit_code=2) from None
+
+
+#: The espeak-ng voice for each language of the guide, when the settings name none of their own.
+LANGUAGE_VOICES = {"en": "en-us", "ko": "ko"}
+
+
+def voice_for(voice: str, language: str) -> str:
+    """The voice to speak ``language`` with: the settings' voice, except that the default
+    English voice gives way to the language's own voice (an English voice cannot read Korean)."""
+    if voice == LANGUAGE_VOICES["en"] and language != "en":
+        return LANGUAGE_VOICES.get(language, voice)
+    return voice
 
 
 def phrase_table_from(args: argparse.Namespace) -> PhraseTable:

@@ -68,10 +68,10 @@ def run(args: argparse.Namespace) -> int:
     report(settings_check)
     if user is not None:
         guide = settings_from(args)
-        wpm, volume, voice = guide.words_per_minute, guide.volume, user.voice
+        wpm, volume, voice = guide.words_per_minute, guide.volume, args.voice
     else:  # the file is broken: check the rest with the defaults and the options given
         args.engine = args.engine or "auto"
-        wpm, volume, voice = 150, 0.8, "en-us"
+        wpm, volume, voice = 150, 0.8, args.voice or "en-us"
     report(check_disk(models_dir()))
     try:
         table = phrase_table_from(args)

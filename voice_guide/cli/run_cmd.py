@@ -52,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
     table = phrase_table_from(args)
     routine = load_routine_arg(args.routine)
     start = start_point(args, routine)
+    if args.barge_in and not args.text:
+        print("voice-guide: barge_in is set, but barge-in is not available yet: the guide does "
+              "not listen while it talks (wait for it to finish a sentence).", file=sys.stderr)
     clock = ScaledClock(args.time_scale)
     session = RunSession(args, routine, start, mode="text" if args.text else "voice")
     with session:
@@ -63,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
                     routine, settings, engine=args.engine, model_dir=args.model, table=table,
                     input_device=args.input_device, output_device=args.output_device,
                     listeners=session.listeners, start_at=start.index, resumed=start.resumed,
-                    live=live_view_wanted(args),
+                    live=live_view_wanted(args), voice=args.voice, earcons=args.earcons,
                 )))
             except DeviceUnavailable as err:
                 if args.input_device or args.output_device:

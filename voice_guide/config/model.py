@@ -38,6 +38,13 @@ class UserSettings(BaseModel):
     phrase_file: str | None = Field(None, min_length=1, max_length=1000,
                                     description="YAML phrase file that adds or replaces "
                                     "command phrases")
+    reminder_after_s: float = Field(60.0, ge=1, le=3600, description="quiet seconds (paused, "
+                                    "asked to quit, or waiting for 'next') before a gentle "
+                                    "reminder; later reminders wait twice as long each time")
+    inactivity_limit_s: float = Field(1800.0, ge=60, le=86400, description="quiet seconds "
+                                      "after which the guide ends the session by itself")
+    quit_answer_s: float = Field(20.0, ge=3, le=600, description="seconds to wait for yes or no "
+                                 "after 'End the session?' before carrying on")
     language: Literal["en", "ko"] = Field("en", description="language of the guide's own "
                                           "sentences and help")
 

@@ -56,7 +56,7 @@ class Guide:
         self._below: list[Mode] = []  # what PAUSED / ASKING_QUIT return to, innermost last
         self.index = -1  # current step, 0-based; -1 during the introduction
         self._first = start_at  # the step the introduction leads to
-        self.pace = 1.0
+        self.pace = self.settings.pace
         self.volume = self.settings.volume
         self.completed: bool | None = None
         self.timer: StepTimer | None = None

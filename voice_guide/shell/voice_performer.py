@@ -34,15 +34,18 @@ class VoicePerformer:
         volume: float,
         echo: Callable[[str], None] = print,
         echo_speech: bool = True,
+        earcons: bool = True,
     ) -> None:
         """``echo_speech=False`` when the speech worker prints each sentence as it starts
-        (then the transcript follows the voice instead of running ahead of it)."""
+        (then the transcript follows the voice instead of running ahead of it); ``earcons=False``
+        keeps the cue tones quiet (the cues still show in the transcript)."""
         self._speech = speech
         self._cues = cues
         self._gate = gate
         self._volume = volume
         self._echo = echo
         self._echo_speech = echo_speech
+        self._earcons = earcons
         self.actions: list[Action] = []
 
     def perform(self, action: Action) -> None:
@@ -54,7 +57,8 @@ class VoicePerformer:
         elif isinstance(action, Listen):
             self._gate.set_listening(action.on)
         elif isinstance(action, Cue):
-            self._cues.play_cue(action.kind, self._volume)
+            if self._earcons:
+                self._cues.play_cue(action.kind, self._volume)
         elif isinstance(action, VolumeChanged):
             self._volume = action.level
             self._speech.set_volume(action.level)

@@ -45,6 +45,8 @@ def run_voice(
     start_at: int = 0,
     resumed: bool = False,
     typed: TextIO | None = None,
+    voice: str | None = None,
+    earcons: bool = True,
 ) -> int:
     """Run ``routine`` by voice; 0 when the session ends, 130 on Ctrl-C.
 
@@ -58,7 +60,7 @@ def run_voice(
         return _run_voice(
             routine, settings, engine=engine, model_dir=model_dir, table=table,
             input_device=input_device, output_device=output_device, echo=echo,
-            listen_guard_s=listen_guard_s, listeners=listeners, live=live,
+            listen_guard_s=listen_guard_s, listeners=listeners, live=live, voice=voice, earcons=earcons,
             start_at=start_at, resumed=resumed, typed=typed,
         )
     except KeyboardInterrupt:  # also when it comes while starting up or shutting down
@@ -82,6 +84,8 @@ def _run_voice(
     start_at: int = 0,
     resumed: bool = False,
     typed: TextIO | None,
+    voice: str | None = None,
+    earcons: bool = True,
 ) -> int:
     from voice_guide.asr.process_recognizer import make_isolated_recognizer
     from voice_guide.asr.vocabulary import warning_line
@@ -140,8 +144,8 @@ def _run_voice(
         speaker = player
         cues = CuePlayer(speaker, warn=warn)
         tts = TtsWorker(
-            [SynthOption("pyttsx3", lambda: Pyttsx3Synthesizer(speaker)),
-             SynthOption("espeak-ng", lambda: EspeakCliSynthesizer(speaker)),
+            [SynthOption("pyttsx3", lambda: Pyttsx3Synthesizer(speaker, voice or "en-us")),
+             SynthOption("espeak-ng", lambda: EspeakCliSynthesizer(speaker, voice or "en-us")),
              SynthOption(SilentSynthesizer.name, SilentSynthesizer)],
             inbox, clock, volume=settings.volume, warn=warn,
             on_speak=lambda say: _speaking(say, transcript, feed),
@@ -171,7 +175,8 @@ def _run_voice(
         )
         listener.start()
         performer = VoicePerformer(
-            tts, cues, listener, volume=settings.volume, echo=transcript, echo_speech=False
+            tts, cues, listener, volume=settings.volume, echo=transcript, echo_speech=False,
+            earcons=earcons,
         )
         watchers = [*listeners, feed.action] if feed is not None else listeners
         conductor = Conductor(guide, clock, inbox, performer, watchers)
