@@ -52,3 +52,19 @@ def test_a_dead_child_is_an_exception() -> None:
             rec.accept(b"\0\0" * 1600)
     finally:
         rec.close()
+
+
+def test_what_is_heard_and_not_taken_is_reported_across_the_process() -> None:
+    """Talk in the room is rejected, and the live view can show it: the words and the reason
+    come back from the child process, the accepted command as usual."""
+    signal_, _ = compose([1.0, "we will go back to the beach next week with the children", 1.5,
+                          "pause", 1.0])
+    there = ProcessRecognizer("pocketsphinx")
+    try:
+        heard = _hear(there, pcm16(signal_))
+        rejected = there.take_rejected()
+        assert [h.command.intent.value for h in heard] == ["pause"]
+        assert rejected and all(r.text.strip() and r.reason for r in rejected)
+        assert there.take_rejected() == []  # taken once
+    finally:
+        there.close()

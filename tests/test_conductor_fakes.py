@@ -193,3 +193,25 @@ def test_conductor_with_listen_worker_and_scripted_recognizer() -> None:
     assert "All done." in speaker.texts[-3:]  # the closing, then the spoken summary
     assert [h.command.intent for h in worker.heard] == [Intent.NEXT, Intent.NEXT]
     assert recognizer.resets >= 1  # the guide's talk reset the recognizer each time
+
+
+def test_listen_worker_reports_rejections_from_recognizers_that_keep_them() -> None:
+    from voice_guide.intents import Intent
+    from voice_guide.ports import Rejected
+
+    class Rejecting(ScriptedRecognizer):
+        def take_rejected(self) -> list[Rejected]:
+            return [Rejected("go back next week", Intent.BACK, "not a whole command")]
+
+    inbox: queue.Queue[Event | None] = queue.Queue()
+    feed = BlockFeed()
+    seen: list[Rejected] = []
+    worker = ListenWorker(feed, Rejecting([]), inbox, FakeClock(), listening=True, guard_s=0.0,
+                          on_rejected=seen.append)
+    worker.start()
+    try:
+        feed.feed(0.5)
+        feed.wait_taken()
+    finally:
+        worker.close()
+    assert seen and seen[0] == Rejected("go back next week", Intent.BACK, "not a whole command")

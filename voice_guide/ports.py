@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from voice_guide.intents import Command
+from voice_guide.intents import Command, Intent
 
 SAMPLE_RATE = 16_000  # every recognizer takes 16 kHz, mono, signed 16-bit little-endian PCM
 
@@ -19,6 +19,15 @@ class Clock(Protocol):
     def now(self) -> float:
         """Seconds, monotonic."""
         ...
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """Words a recognizer heard and did not take as a command, and why (for the live view)."""
+
+    text: str
+    intent: Intent | None  # what the words would have meant, had they been taken
+    reason: str
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import Any
 
 from voice_guide.errors import MissingDependency, UserError
 from voice_guide.intents import PhraseTable
-from voice_guide.ports import Heard
+from voice_guide.ports import Heard, Rejected
 
 DEFAULT_FACTORY = "voice_guide.asr.factory:make_recognizer"
 START_TIMEOUT_S = 300.0  # loading a large model on a Raspberry Pi
@@ -62,7 +62,8 @@ def _serve(conn: Connection, factory: str, engine: str, table: PhraseTable | Non
         except Exception as err:  # handed to the parent, which raises it there
             conn.send(("raised", type(err).__name__, str(err)))
         else:
-            conn.send(("ok", result))
+            take = getattr(recognizer, "take_rejected", None)
+            conn.send(("ok", result, take() if take is not None else []))
 
 
 class ProcessRecognizer:
@@ -91,6 +92,7 @@ class ProcessRecognizer:
             UserError.__init__(err, message, code)
             raise err
         _, self.name, self.sentence, self.unknown_words = reply
+        self._rejected: list[Rejected] = []
 
     def accept(self, pcm: bytes) -> list[Heard]:
         return self._call(("accept", pcm))  # type: ignore[no-any-return]
@@ -100,6 +102,11 @@ class ProcessRecognizer:
 
     def reset(self) -> None:
         self._call(("reset",))
+
+    def take_rejected(self) -> list[Rejected]:
+        """What the engine heard and did not take since the last call."""
+        out, self._rejected = self._rejected, []
+        return out
 
     def close(self) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -123,6 +130,8 @@ class ProcessRecognizer:
                 RuntimeError)
             raise cls(message if cls is not RuntimeError or kind == "RuntimeError"
                       else f"{kind}: {message}")
+        if len(reply) > 2:
+            self._rejected = [*self._rejected, *reply[2]][-10:]
         return reply[1]
 
     def _receive(self) -> Any:

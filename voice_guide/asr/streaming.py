@@ -24,7 +24,7 @@ from voice_guide.asr.dominant import drop_quiet_edges
 from voice_guide.asr.endpoint import FRAME_S, Audio, End, EndpointConfig, Segmenter, Start
 from voice_guide.asr.rejection import RejectionRules, judge
 from voice_guide.intents import PhraseTable
-from voice_guide.ports import SAMPLE_RATE, Heard
+from voice_guide.ports import SAMPLE_RATE, Heard, Rejected
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ class SegmentedRecognizer:
         self._too_long = False
         self._tainted = False  # this segment already held speech that was not a command
         self._held: Heard | None = None  # an early hit too weak to act on before the pause ends
+        self._rejected: list[Rejected] = []  # since the last take_rejected()
 
     def accept(self, pcm: bytes) -> list[Heard]:
         out: list[Heard] = []
@@ -69,6 +70,18 @@ class SegmentedRecognizer:
         for event in self._segmenter.finish():
             out.extend(self._handle(event))
         return out
+
+    def take_rejected(self) -> list[Rejected]:
+        """What was heard and not taken since the last call (words only, for people to see)."""
+        out, self._rejected = self._rejected, []
+        return out
+
+    def _reject(self, text: str, reason: str) -> None:
+        log.debug("%s: rejected %r: %s", self.name, text, reason)
+        if text.strip():
+            command = self._table.parse(text)
+            self._rejected = [*self._rejected[-9:],
+                              Rejected(text, command.intent if command else None, reason)]
 
     def reset(self) -> None:
         if self._decoding:
@@ -141,16 +154,16 @@ class SegmentedRecognizer:
         first = self._first_speech if self._first_speech is not None else self._utt_start
         speech_seconds = max(0.0, self._last_speech - first)
         if self._too_long and not self._rules.naive:
-            log.debug("%s: rejected %r: too long", self.name, decoded.text)
+            self._reject(decoded.text, "too long")
             return []
         if self._tainted and not self._rules.naive:
             # Speech that resumed after a short pause following non-command speech is
             # the rest of a sentence, not an isolated command.
-            log.debug("%s: rejected %r: continues other speech", self.name, decoded.text)
+            self._reject(decoded.text, "continues other speech")
             return []
         verdict = judge(self._table, decoded, speech_seconds, self._rules)
         if verdict.command is None:
-            log.debug("%s: rejected: %s", self.name, verdict.reason)
+            self._reject(decoded.text, verdict.reason)
             self._tainted = True
             return []
         words = [w for w in decoded.words if w.text != "[unk]"] or list(decoded.words)

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from voice_guide.dialog.events import CommandHeard, Event
-from voice_guide.ports import AudioIn, Clock, Heard, Recognizer
+from voice_guide.ports import AudioIn, Clock, Heard, Recognizer, Rejected
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ class ListenWorker:
         on_block: Callable[[bytes], None] | None = None,
         warn: Callable[[str], None] | None = None,
         on_failure: Callable[[str], None] | None = None,
+        on_rejected: Callable[[Rejected], None] | None = None,
     ) -> None:
         self._audio_in = audio_in
         self._recognizer = recognizer
@@ -48,6 +49,7 @@ class ListenWorker:
         self._on_block = on_block  # every microphone block, listening or not (the level meter)
         self._warn = warn or log.warning
         self._on_failure = on_failure
+        self._on_rejected = on_rejected  # words heard and not taken (recognizers that say so)
         self._lock = threading.Lock()
         self._listening = listening
         self._resume_at = 0.0  # time.monotonic() from which audio counts again
@@ -121,3 +123,8 @@ class ListenWorker:
             if self._on_heard is not None:  # first, so the transcript shows it before the answer
                 self._on_heard(heard)
             self._inbox.put(CommandHeard(self._clock.now(), heard.command))
+        take = getattr(self._recognizer, "take_rejected", None)
+        if take is not None:
+            for rejected in take():
+                if self._on_rejected is not None:
+                    self._on_rejected(rejected)

@@ -171,6 +171,7 @@ def _run_voice(
         listener = ListenWorker(
             mic, recognizer, inbox, clock, on_heard=heard, warn=warn, on_failure=lost_voice,
             on_block=feed.block if feed is not None else None,
+            on_rejected=(lambda r: feed.rejected(r.text, r.intent)) if feed is not None else None,
             guard_s=GUARD_S if listen_guard_s is None else listen_guard_s,
         )
         listener.start()
