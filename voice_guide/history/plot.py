@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from voice_guide.history.query import SessionRow, StepRow
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.figure import Figure
 
 
@@ -19,6 +20,8 @@ def make_figure(row: SessionRow, steps: list[StepRow],
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import MaxNLocator
 
     panels = 2 if trend and len(trend) >= 2 else 1
     fig = Figure(figsize=(max(6.0, 0.45 * len(steps) + 2), 4.0 * panels), layout="constrained")
@@ -27,7 +30,7 @@ def make_figure(row: SessionRow, steps: list[StepRow],
     actual = [(s.actual_s or 0.0) / 60 for s in steps]
     colours = ["tab:green" if s.on_target else "tab:orange" if s.on_target is False
                else "tab:grey" for s in steps]
-    ax.bar(xs, actual, color=colours, label="actual time")
+    ax.bar(xs, actual, color=colours)
     ranged = [(x, s.target_min_s / 60, s.target_max_s / 60) for x, s in zip(xs, steps, strict=True)
               if s.target_min_s is not None and s.target_max_s is not None]
     if ranged:  # one line per step from its shortest to its longest time, with end caps
@@ -39,7 +42,10 @@ def make_figure(row: SessionRow, steps: list[StepRow],
     ax.set_xlabel("step")
     ax.set_ylabel("minutes")
     ax.set_title(f"Session {row.id}: {row.routine_title} ({row.status})")
-    ax.legend(loc="upper right")
+    handles: list[Artist] = [Patch(color="tab:green", label="actual time, on target"),
+                             Patch(color="tab:orange", label="actual time, off target")]
+    handles += ax.get_legend_handles_labels()[0]  # the target range line
+    ax.legend(handles=handles, loc="upper right")
     if panels == 2 and trend:
         tx = fig.add_subplot(2, 1, 2)
         ids = [str(r.id) for r, _ in trend]
@@ -51,6 +57,7 @@ def make_figure(row: SessionRow, steps: list[StepRow],
         other = tx.twinx()
         other.plot(ids, on, marker="s", color="tab:green", label="steps on target")
         other.set_ylabel("steps on target")
+        other.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole steps only
         tx.set_title("Trend over sessions")
         lines = tx.get_lines() + other.get_lines()
         tx.legend(lines, [str(line.get_label()) for line in lines], loc="upper left")
