@@ -134,7 +134,8 @@ def run_worker(run: Run, manifest: Path, out_dir: Path, factory: str) -> dict[st
     return {"error": f"worker exited with status {done.returncode}: {last}"}
 
 
-def _machine() -> str:
+def machine() -> str:
+    """The CPU, core count and Python version, for the report's heading."""
     model = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -221,7 +222,7 @@ def benchmark(args: argparse.Namespace, command: str) -> tuple[dict[str, Any], l
         print(f"bench: {run.slug} done in {time.perf_counter() - t1:.0f} s", file=sys.stderr)
     results = {
         "command": command,
-        "machine": _machine(),
+        "machine": machine(),
         "seed": SEED,
         "quick": bool(args.quick),
         "conditions": list(plans["en"].conditions),

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bench.recognition import machine
 from voice_guide.asr.names import RECOGNIZERS
 from voice_guide.paths import PROJECT_ROOT
 
@@ -39,18 +39,6 @@ from voice_guide.paths import PROJECT_ROOT
 # recent x86-64 cores about 1000-1600) put it at 3.5 to 5.5; we use 4.5.
 PI4_FACTOR = 4.5
 NOISE_DBFS = -45.0
-
-
-def _machine() -> str:
-    model = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def _noise_wav(path: Path, seconds: float) -> Path:
@@ -143,10 +131,10 @@ def main(argv: list[str] | None = None) -> int:
                       file=sys.stderr, flush=True)
     summary = {mode: summarize(runs) for mode, runs in results.items()}
     model = f" ({args.model.name})" if args.model else ""
-    print(f"Machine: {_machine()}; engine: {args.engine}{model}")
+    print(f"Machine: {machine()}; engine: {args.engine}{model}")
     print(table(summary, args.seconds))
     if args.json:
-        args.json.write_text(json.dumps({"machine": _machine(), "engine": args.engine,
+        args.json.write_text(json.dumps({"machine": machine(), "engine": args.engine,
                                          "seconds": args.seconds, "pi4_factor": PI4_FACTOR,
                                          "summary": summary, "runs": results}, indent=2))
     return 0
