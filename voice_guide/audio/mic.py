@@ -35,8 +35,9 @@ class Microphone:
         try:
             info = sd.query_devices(self.device, "input")
         except Exception:
-            raise UserError("no audio input device found; plug in a microphone or pick one "
-                            f"with --device / {ENV_DEVICE}.") from None
+            raise UserError("no audio input device found; plug in a microphone, or see "
+                            "'voice-guide devices' and pick one with "
+                            "'voice-guide config set input_device NAME'.") from None
         self.device_name = str(info["name"])
         self.rate = int(float(info["default_samplerate"]))
         self.overflows = 0  # blocks dropped because the consumer fell behind
