@@ -465,3 +465,18 @@ def test_hostile_manifest_is_one_sentence(tmp_path: Path, body: bytes) -> None:
         load_manifest(path)
     with pytest.raises(UserError, match="is not a regular file"):
         load_manifest(Path("/dev/zero"))
+
+
+def test_yaml_tags_and_invisible_characters_are_plain_sentences(tmp_path: Path) -> None:
+    from voice_guide.errors import UserError
+    from voice_guide.routine.loader import load_flat
+    from voice_guide.text_safety import printable
+
+    tagged = tmp_path / "tagged.yaml"
+    tagged.write_text("id: x\ntitle: !!python/object:os.system ls\n", encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        load_flat(tagged)
+    assert "tagged.yaml:2: uses the YAML tag '!!python/object:os.system'" in str(err.value)
+    assert "constructor" not in str(err.value)
+    # a right-to-left override or a zero-width space would make the title read differently
+    assert printable("abc\u202edef\u200b") == "abc?def?"

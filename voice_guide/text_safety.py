@@ -19,7 +19,11 @@ _ESCAPE = re.compile(
     r"|\x1b.?",                             # any other ESC pair
     re.DOTALL,
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0/C1 controls (not tab or newline), and the invisible format characters that can make
+# printed text read differently from what it is: bidirectional overrides and isolates,
+# zero-width spaces and joiners, the byte-order mark inside text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
+                      r"\u2066-\u2069\ufeff]")
 
 
 def printable(text: str) -> str:

@@ -103,7 +103,8 @@ def broken_reason(err: UserError, path: Path) -> str:
         first = first[len(str(path)):]
         match = re.match(r":(\d+):\s*", first)
         first = f"line {match.group(1)}: {first[match.end():]}" if match else first.lstrip(": ")
-    more = f"{len(lines) - 1} more problems; " if len(lines) > 1 else ""
+    extra = len(lines) - 1
+    more = f"{extra} more problem{'s' if extra != 1 else ''}; " if extra else ""
     return f"broken: {first} ({more}see `voice-guide routines validate {path}`)"
 
 

@@ -9,6 +9,7 @@ UTF-8, YAML syntax, several documents, duplicate keys) becomes a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from voice_guide.errors import UserError
 from voice_guide.routine.problems import Problem, RoutineError, YamlPath, format_path
 from voice_guide.routine.yaml_guard import GuardedLoader, YamlRefused
 from voice_guide.safe_files import read_bytes_limited
+from voice_guide.text_safety import printable
 
 #: Largest routine file read, in bytes (the back massage routine is about 7 kB).
 MAX_ROUTINE_BYTES = 256_000
@@ -107,6 +109,11 @@ def _syntax_problem(err: yaml.YAMLError, text: str) -> Problem:
         last_line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
         at = min(mark.line + 1, last_line) if mark is not None else None
         problem = (err.problem or "").strip()
+        if isinstance(err, yaml.constructor.ConstructorError) and "tag" in problem:
+            quoted = re.search(r"'([^']*)'", problem)
+            tag = (quoted.group(1) if quoted else "?").removeprefix("tag:yaml.org,2002:")
+            return Problem(at, "", f"uses the YAML tag '!!{printable(tag)[:40]}', which a routine "
+                           "file may not use; write plain text, numbers and lists")
         if "'\\t'" in problem or "\\t" in problem:
             message = "a tab character is used for indentation; indent with spaces only"
         elif "another document" in problem:
