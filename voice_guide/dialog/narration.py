@@ -98,24 +98,37 @@ def session_seconds(routine: FlatRoutine, lang: LanguagePack, words_per_minute: 
     return _total_seconds(routine) * pace + narration_seconds(spoken, lang, words_per_minute)
 
 
+def _intro_parts(routine: FlatRoutine, lang: LanguagePack) -> tuple[Line, list[Line]]:
+    """The title, and the introduction's sentences after the overview."""
+    rest = [Line(lang.spell(s)) for s in routine.introduction]
+    rest += [Line(lang.spell(s), must=True) for s in routine.safety]
+    rest.append(Line(lang.t("help_hint")))
+    return Line(lang.t("title", title=lang.spell(routine.title))), rest
+
+
+def estimated_seconds(routine: FlatRoutine, lang: LanguagePack, words_per_minute: int = 150,
+                      pace: float = 1.0) -> float:
+    """What a session takes with nobody cutting in (the overview's "about ... in all"):
+    the steps' timing at ``pace`` and every sentence of the narration at ``words_per_minute``.
+    ``lang`` must name its commands (:meth:`LanguagePack.for_table`)."""
+    title, rest = _intro_parts(routine, lang)
+    overview = Line(lang.t("overview", steps=len(routine.steps), amount=""))
+    return session_seconds(routine, lang, words_per_minute, pace, [title, overview, *rest])
+
+
 def intro_lines(routine: FlatRoutine, lang: LanguagePack, words_per_minute: int = 150,
                 pace: float = 1.0) -> list[Line]:
     """Title, overview, introduction, the safety sentences (musts), and how to get help.
 
     The overview's length counts the narration at ``words_per_minute`` as well as the
     steps' timing (at ``pace``), so it is about what a session takes."""
-    lines = [Line(lang.t("title", title=lang.spell(routine.title)))]
-    rest = [Line(lang.spell(s)) for s in routine.introduction]
-    rest += [Line(lang.spell(s), must=True) for s in routine.safety]
-    rest.append(Line(lang.t("help_hint")))
+    title, rest = _intro_parts(routine, lang)
     if _total_seconds(routine) > 0:
-        overview = lang.t("overview", steps=len(routine.steps), amount="{amount}")
-        said = [*lines, Line(overview), *rest]  # the amount's few words are left out
-        amount = lang.rough(session_seconds(routine, lang, words_per_minute, pace, said))
-        lines.append(Line(overview.replace("{amount}", amount)))
+        amount = lang.rough(estimated_seconds(routine, lang, words_per_minute, pace))
+        overview = Line(lang.t("overview", steps=len(routine.steps), amount=amount))
     else:  # no step is timed: "about zero seconds" would be nonsense
-        lines.append(Line(lang.t("overview_untimed", steps=len(routine.steps))))
-    return without_repeats(lines + rest)
+        overview = Line(lang.t("overview_untimed", steps=len(routine.steps)))
+    return without_repeats([title, overview, *rest])
 
 
 def late_start_lines(routine: FlatRoutine, position: int, resumed: bool,
