@@ -36,7 +36,7 @@ def test_list_shows_a_table(
     assert lines[1].split() == [
         "back-massage",
         "17",
-        "32",
+        "40",
         "Back",
         "massage",
         "routines/back-massage.yaml",
@@ -58,7 +58,7 @@ def test_show_summary(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "routines", "show", "back-massage")
     assert code == 0 and err == ""
     assert out.startswith(f"Back massage (back-massage)\nFile: {MASSAGE}\n")
-    assert "17 steps in running order, about 32 minutes at normal pace." in out
+    assert "17 steps in running order, about 40 minutes at normal pace." in out
     assert "   2. Light massage of the whole back" in out
     assert " 300-360 s " in out
     assert "   3. Sweeps beside the spine (left) " in out

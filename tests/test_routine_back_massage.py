@@ -109,7 +109,16 @@ def test_seed_cautions_and_tips(flat: FlatRoutine) -> None:
     closing = text_of(by_id(flat, "closing-sweeps"))
     assert "entire back" in closing and "low back" in closing
     assert "around the neck to the base of the skull" in closing
+    assert "extra attention" in closing  # the seed's "a few minutes more of low back massage"
     assert "scalp" in text_of(by_id(flat, "scalp-massage"))
+
+
+def test_no_step_sentence_promises_a_length_the_measure_line_does_not(flat: FlatRoutine) -> None:
+    # the guide says each step's own length ("Keep this going for two to three minutes");
+    # "a few more minutes" inside a two-to-three minute step would promise more than it has
+    for step in flat.steps:
+        for sentence in [*step.instructions, *step.cautions, *([step.tip] if step.tip else [])]:
+            assert not re.search(r"\b(minutes?|seconds?|hours?)\b", sentence, re.I), sentence
 
 
 def test_spoken_sentences_are_short(flat: FlatRoutine) -> None:

@@ -73,7 +73,7 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD + "author: me\n")
     assert problems(path) == [
         f"{path}:15: unknown key 'author' (allowed: schema_version, id, title, description, "
-        "introduction, safety, closing, steps)"
+        "introduction, safety, closing, sides_of, steps)"
     ]
 
 
@@ -330,4 +330,20 @@ def test_key_without_colon(tmp_path: Path) -> None:
     assert problems(path) == [
         f"{path}:3: YAML syntax error, column 1: a key is missing its ':' (or a line is "
         "indented too far) (in the key that starts on line 2)"
+    ]
+
+
+def test_sides_of_self_is_kept_in_running_order_and_partner_is_the_default(tmp_path: Path) -> None:
+    from voice_guide.routine.loader import load_flat
+    from voice_guide.routine.model import SidesOf
+
+    assert load_flat(write(tmp_path, GOOD)).sides_of is SidesOf.PARTNER
+    mine = GOOD.replace("steps:\n", "sides_of: self\nsteps:\n", 1)
+    assert load_flat(write(tmp_path, mine, "s.yaml")).sides_of is SidesOf.SELF
+
+
+def test_bad_sides_of_names_the_line_and_the_choices(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("steps:\n", "sides_of: me\nsteps:\n", 1))
+    assert problems(path) == [
+        f"{path}:6: sides_of: 'me' is not allowed here; use one of 'partner' or 'self'"
     ]

@@ -6,7 +6,7 @@ from voice_guide.dialog import narration as N
 from voice_guide.dialog.modes import Mode
 from voice_guide.dialog.timer import StepTimer
 from voice_guide.lang import LanguagePack
-from voice_guide.routine.model import RunStep
+from voice_guide.routine.model import RunStep, SidesOf
 from voice_guide.settings import GuideSettings
 
 
@@ -24,10 +24,10 @@ def time_left(lang: LanguagePack, *, intro: bool, timer: StepTimer | None, sessi
 
 
 def where(lang: LanguagePack, step: RunStep | None, position: int, total: int,
-          timer: StepTimer | None) -> str:
+          timer: StepTimer | None, sides_of: SidesOf = SidesOf.PARTNER) -> str:
     if step is None:
         return lang.t("where_intro", total=total)
-    text = N.heading(step, position, total, lang)
+    text = N.heading(step, position, total, lang, sides_of)
     reps = step.repetitions
     if timer is not None and reps is not None and timer.started:
         done = min(reps.max, int(timer.progress // reps.seconds_each) + 1)

@@ -70,7 +70,7 @@ def _dispatch(g: Guide, cmd: Command) -> None:
                 session_s=g.session_remaining()))
         case Intent.WHERE:
             g._reply(answers.where(g.lang, g.step, g.index + 1, g.total,
-                                      g.timer))
+                                      g.timer, g.routine.sides_of))
         case Intent.HELP:
             g._reply(N.help_sentence(g.phrases, g.lang))
         case Intent.LOUDER:
@@ -95,7 +95,7 @@ def _repeat(g: Guide) -> None:
         g._say_agenda()
         return
     step = g.step
-    lines = (N.step_lines(step, g.index + 1, g.total, g.lang) if step is not None
+    lines = (N.step_lines(step, g.index + 1, g.total, g.lang, g.routine.sides_of) if step is not None
              else g.agenda.lines if g.agenda is not None else [])
     g._interrupt()
     for line in lines:  # on a counted step the count holds meanwhile

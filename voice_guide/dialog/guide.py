@@ -135,7 +135,7 @@ class Guide:
         self._began = self._now
         self._set_mode(Mode.INTRO)
         if self.start_at == 0 and not self.resumed:
-            lines = N.intro_lines(self.routine, self.lang)
+            lines = N.intro_lines(self.routine, self.lang, self.words_per_minute, self.pace)
         else:
             lines = N.late_start_lines(self.routine, self.start_at + 1, self.resumed, self.lang)
         self.agenda = Agenda(lines)
@@ -267,9 +267,11 @@ class Guide:
         if self.mode is Mode.INTRO and self.agenda is not None:
             self._first = index
             self.agenda.keep_musts()
-            if self.agenda.rest:
+            if self.agenda.rest:  # a safety point is still unsaid
+                some_said = any(line.must for line in self.agenda.lines[: self.agenda.done])
                 self._interrupt()
-                self._say(self.lang.t("safety_first"), "lead")
+                self._say(self.lang.t("safety_first_rest" if some_said else "safety_first"),
+                          "lead")
                 self._say_agenda()
                 return
         self._enter(index)
@@ -289,7 +291,8 @@ class Guide:
         if target:
             self.timer = StepTimer(target, marks_for(step, self.settings), pace=self.pace)
             self.timer.move_mark("cue:one_minute", target - 60 / self.pace)
-        self.agenda = Agenda(N.step_lines(step, index + 1, self.total, self.lang))
+        self.agenda = Agenda(N.step_lines(step, index + 1, self.total, self.lang,
+                                          self.routine.sides_of))
         self._set_mode(Mode.NARRATING)
         self._emit(StepStarted(self._now, index + 1, self.total, step.id, step.title,
                                step.side.value if step.side else None))

@@ -33,9 +33,19 @@ def _slack(hi: float) -> float:
     return max(15.0, 0.1 * hi)
 
 
+def said_seconds(seconds: float) -> float:
+    """A step's time as the summary says it: whole seconds (as the history table shows them)
+    under two minutes, else to ten seconds. Short and long are judged on this value, so
+    what is said is true ("forty-five seconds" is never called short of forty-five)."""
+    if seconds < 120:
+        return float(round(seconds))
+    return float(round(seconds / 10) * 10)
+
+
 def summary_sentences(ledger: WorkLedger, steps: list[RunStep], total_s: float,
                       lang: LanguagePack) -> list[str]:
-    out = [lang.t("summary_total", amount=lang.rough(total_s))]
+    # whole seconds dropped, as the timeline's clock shows them (00:07 is "seven seconds")
+    out = [lang.t("summary_total", amount=lang.rough(float(int(total_s))))]
     skipped: list[int] = []
     off: list[str] = []
     for index in sorted(ledger.worked):
@@ -45,22 +55,27 @@ def summary_sentences(ledger: WorkLedger, steps: list[RunStep], total_s: float,
             continue
         lo, hi = span
         title = lang.spell(step.title)
-        if took <= 0:
+        said = said_seconds(took)
+        if said <= 0:  # not even a second (the table shows 0:00): skipped
             skipped.append(index + 1)
-        elif took < lo - 1.0:
-            off.append(lang.t("summary_short", n=index + 1, title=title, took=lang.estimate(took),
+        elif said < lo:
+            off.append(lang.t("summary_short", n=index + 1, title=title, took=lang.amount(said),
                               target=lang.span(lo, hi)))
-        elif took > hi + _slack(hi):
-            off.append(lang.t("summary_long", n=index + 1, title=title, took=lang.estimate(took),
+        elif said > hi + _slack(hi):
+            off.append(lang.t("summary_long", n=index + 1, title=title, took=lang.amount(said),
                               target=lang.span(lo, hi)))
     if not off and not skipped:
         out.append(lang.t("summary_on_time"))
         return out
     out += off[:MAX_NAMED]
-    if len(off) > MAX_NAMED:
-        out.append(lang.t("summary_more", n=len(off) - MAX_NAMED))
+    more = len(off) - MAX_NAMED
+    if more == 1:
+        out.append(lang.t("summary_more_one"))
+    elif more > 1:
+        out.append(lang.t("summary_more", n=lang.how_many(more)))
     if len(skipped) == 1:
         out.append(lang.t("summary_skipped_one", n=skipped[0]))
     elif skipped:
-        out.append(lang.t("summary_skipped", steps=lang.join([lang.number(n) for n in skipped])))
+        out.append(lang.t("summary_skipped", steps=lang.join([lang.number(n) for n in skipped],
+                                                               "list_last_and")))
     return out

@@ -16,7 +16,13 @@ from importlib import resources
 from typing import Literal
 
 from voice_guide.intents import Intent, PhraseTable
-from voice_guide.lang.numbers import en_number, ko_count, number_words, spell_numbers
+from voice_guide.lang.numbers import (
+    en_number,
+    ko_count,
+    ko_counted,
+    number_words,
+    spell_numbers,
+)
 
 Language = Literal["en", "ko"]
 LANGUAGES: tuple[Language, ...] = ("en", "ko")
@@ -66,6 +72,11 @@ class LanguagePack:
     def number(self, n: int) -> str:
         return number_words(n, self.code)
 
+    def how_many(self, n: int) -> str:
+        """A number of things: "two" (steps); in Korean the native form a counter takes
+        ("두" 단계), not the Sino-Korean one ("이" 단계 would be "step two")."""
+        return ko_counted(n) if self.code == "ko" else en_number(n)
+
     def count(self, n: int) -> str:
         """A count said aloud: "One." / "하나."."""
         word = ko_count(n) if self.code == "ko" else en_number(n).capitalize()
@@ -112,11 +123,11 @@ class LanguagePack:
             return self.t("span_seconds", lo=int(lo), hi=int(hi))
         return self.t("span", lo=self.amount(lo), hi=self.amount(hi))
 
-    def join(self, items: Sequence[str]) -> str:
-        """"a, b, or c"."""
+    def join(self, items: Sequence[str], last: str = "list_last") -> str:
+        """"a, b, or c"; with ``last="list_last_and"``: "a, b, and c"."""
         if len(items) <= 1:
             return "".join(items)
-        return self.texts["list_sep"].join(items[:-1]) + self.texts["list_last"] + items[-1]
+        return self.texts["list_sep"].join(items[:-1]) + self.texts[last] + items[-1]
 
 
 @cache

@@ -76,6 +76,20 @@ def ko_count(n: int) -> str:
     return ko_number(n)
 
 
+_KO_DETERMINERS = {1: "한", 2: "두", 3: "세", 4: "네"}
+
+
+def ko_counted(n: int) -> str:
+    """Native Korean before a counter word: ``1`` -> "한" (한 단계), ``12`` -> "열두",
+    ``20`` -> "스무"; Sino-Korean from a hundred up."""
+    if n == 20:
+        return "스무"
+    if 1 <= n < 100:
+        tens, ones = divmod(n, 10)
+        return _KO_NATIVE_TENS[tens] + _KO_DETERMINERS.get(ones, _KO_NATIVE_ONES[ones])
+    return ko_number(n)
+
+
 def number_words(n: int, lang: str) -> str:
     return ko_number(n) if lang == "ko" else en_number(n)
 

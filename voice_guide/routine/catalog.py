@@ -10,6 +10,7 @@ from voice_guide.errors import UserError
 from voice_guide.paths import routine_dirs
 from voice_guide.routine.loader import load_flat
 from voice_guide.routine.problems import RoutineError
+from voice_guide.routine.summary import total_minutes
 
 DEFAULT_ROUTINE = "back-massage"
 SUFFIXES = (".yaml", ".yml")
@@ -87,11 +88,11 @@ def entry_for(path: Path) -> CatalogEntry:
         flat = load_flat(path)
     except UserError as err:
         return CatalogEntry(path.stem, "", 0, 0.0, path, broken_reason(err, path))
-    seconds = sum(s.nominal_seconds or 0.0 for s in flat.steps)
     note = None
     if flat.id != path.stem:
         note = f"its id is '{flat.id}' but it is found by its file name '{path.stem}'"
-    return CatalogEntry(flat.id, flat.title, len(flat.steps), seconds / 60.0, path, None, note)
+    return CatalogEntry(flat.id, flat.title, len(flat.steps), total_minutes(flat), path, None,
+                        note)
 
 
 def broken_reason(err: UserError, path: Path) -> str:

@@ -74,4 +74,5 @@ def flatten(routine: Routine) -> FlatRoutine:
         safety=list(routine.safety),
         closing=list(routine.closing),
         steps=[run_step(p.step, p.side) for p in placed_steps(routine)],
+        sides_of=routine.sides_of,
     )

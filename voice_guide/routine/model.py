@@ -66,6 +66,13 @@ class Side(StrEnum):
     RIGHT = "right"
 
 
+class SidesOf(StrEnum):
+    """Whose left and right a ``per_side`` step means."""
+
+    PARTNER = "partner"
+    SELF = "self"
+
+
 def _no_booleans(value: Any) -> Any:
     """YAML reads ``yes``/``no``/``on``/``off`` as booleans; never let them pass as 1 or 0."""
     if isinstance(value, bool):
@@ -195,6 +202,12 @@ class Routine(_Strict):
         default_factory=lambda: ["That is the whole routine. Well done."],
         max_length=MAX_SENTENCES,
     )
+    sides_of: SidesOf = Field(
+        SidesOf.PARTNER,
+        description="Whose left and right side a ``per_side`` step names: ``partner`` (the "
+        "default; \"your partner's left side\", for a routine done on someone else) or "
+        "``self`` (\"your left side\", for a routine done on oneself, such as a stretch).",
+    )
     steps: list[StepItem] = Field(
         min_length=1,
         max_length=MAX_STEPS,
@@ -240,6 +253,7 @@ class FlatRoutine(_Strict):
     safety: list[str]
     closing: list[str]
     steps: list[RunStep]
+    sides_of: SidesOf = SidesOf.PARTNER
 
     @model_validator(mode="after")
     def _unique_ids(self) -> FlatRoutine:

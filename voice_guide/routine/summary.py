@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from voice_guide.dialog.narration import estimated_seconds
+from voice_guide.intents import DEFAULT_TABLE
+from voice_guide.lang import load_pack
 from voice_guide.routine.model import FlatRoutine, RunStep
 
 
@@ -25,7 +28,11 @@ def measure(step: RunStep) -> str:
 
 
 def total_minutes(flat: FlatRoutine) -> float:
-    return sum(s.nominal_seconds or 0.0 for s in flat.steps) / 60.0
+    """About how long a session takes at normal pace, narration included: what the guide's
+    overview says (English at the default 150 words per minute)."""
+    if not any(s.nominal_seconds for s in flat.steps):
+        return 0.0
+    return estimated_seconds(flat, load_pack("en").for_table(DEFAULT_TABLE)) / 60.0
 
 
 def summary_lines(flat: FlatRoutine, path: Path | None = None) -> list[str]:
