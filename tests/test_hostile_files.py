@@ -171,7 +171,7 @@ def test_routines_list_shows_broken_files_and_still_lists_the_rest(tmp_path: Pat
     assert "\a" not in result.stdout
     rows = {line.split()[0]: line for line in result.stdout.splitlines()}
     assert {"back-massage", "good", "laughs", "pipe", "gone", "evil"} <= set(rows)
-    assert rows["good"].split()[:4] == ["good", "1", "0.3", "Mini"]
+    assert rows["good"].split()[:4] == ["good", "1", "0.7", "Mini"]  # minutes, narration included
     assert "broken: line 1: uses a YAML anchor or alias" in rows["laughs"]
     assert "broken: is not a regular file (a pipe, device or socket)" in rows["pipe"]
     assert "broken: no such file" in rows["gone"]
