@@ -129,8 +129,9 @@ class SessionLog:
         return rows
 
     def open(self, timeout_s: float = 2.0) -> LogProblem | None:
-        """Open the database now (the session row is written with the first step); the
-        problem if that failed, said once. The session runs either way."""
+        """Open the database now (the session row is written with the first step, and
+        never when the run stops before it); the problem if that failed, said once. The
+        session runs either way."""
         if self._db is None:
             try:
                 self._db = open_db(self.path, timeout_s)
@@ -254,6 +255,8 @@ class SessionLog:
 
     # ----------------------------------------------------------------- writing
     def _pending(self) -> bool:
+        if not self.steps:
+            return False  # no step started: a failed start leaves no session behind
         return bool(self._session_dirty or self._dirty_steps or self._events
                     or not self.session_id)
 
