@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         trend = None
         if wanted is None:
             same = [r for r in rows if r.routine_id == row.routine_id]
-            trend = [(r, query.steps(db, r.id)) for r in same]
+            trend = [(r, st) for r in same if (st := query.steps(db, r.id))]  # no steps: no trend
         return _plot(row, steps, trend, args.output)
     finally:
         db.close()
