@@ -171,3 +171,6 @@ def test_plot_leaves_sessions_without_steps_out_and_keeps_the_legend_off_the_bar
     code, out, err = run_cli(capsys, "history", "plot", "2", "-o", str(tmp_path / "p.png"),
                              "--db", str(db))
     assert code == 0 and "trend" not in out, err  # a chosen session: no trend panel
+    code, out, err = run_cli(capsys, "history", "plot", "-o", str(tmp_path / "p.png"),
+                             "--db", str(db))  # the last session with steps, not session 3
+    assert code == 0 and "session 2, 3 steps, trend over 2 sessions." in out, err
