@@ -144,3 +144,33 @@ def test_empty_history(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
     assert code == 0 and out.startswith("No sessions logged yet")
     code, _, err = run_cli(capsys, "history", "show", "1", "--db", str(path))
     assert code == 1 and "no sessions logged yet" in err and err.count("\n") == 1
+
+
+def test_plot_leaves_sessions_without_steps_out_and_keeps_the_legend_off_the_bars(
+        tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    with open_db(db) as raw:  # a failed start logged by an older voice-guide: no steps
+        raw.execute("INSERT INTO sessions (routine_id, routine_title, mode, started_at) "
+                    "VALUES ('back-massage', 'Back massage', 'voice', '2026-01-01T00:00:00')")
+        rows = query.sessions(raw)
+        trend = [(r, query.steps(raw, r.id)) for r in rows]
+        short = query.steps(raw, 2)[:1]  # a short session: one step, its target marker high
+    assert len(rows) == 3 and trend[2][1] == []
+    fig = make_figure(rows[1], short, trend)
+    bars_ax, trend_ax = fig.axes[0], fig.axes[1]
+    (total,) = trend_ax.get_lines()
+    assert list(total.get_xdata()) == ["1", "2"]  # the step-less session 3 is not a 0.00 point
+    assert trend_ax.get_ylim()[0] == 0
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    legend = bars_ax.get_legend()
+    assert legend is not None
+    renderer = canvas.get_renderer()
+    assert not legend.get_window_extent(renderer).overlaps(bars_ax.get_window_extent(renderer))
+    code, out, err = run_cli(capsys, "history", "plot", "2", "-o", str(tmp_path / "p.png"),
+                             "--db", str(db))
+    assert code == 0 and "trend" not in out, err  # a chosen session: no trend panel
+    code, out, err = run_cli(capsys, "history", "plot", "-o", str(tmp_path / "p.png"),
+                             "--db", str(db))  # the last session with steps, not session 3
+    assert code == 0 and "session 2, 3 steps, trend over 2 sessions." in out, err

@@ -205,3 +205,34 @@ def test_no_log_writes_nothing_but_still_prints_the_table(tmp_path: Path) -> Non
     assert b"Light massage of the whole back" in out.split(b"Input closed")[-1]
     assert b"timed steps on target" in out and b"history show" not in out
     assert not db.exists()
+
+
+def test_a_failed_start_leaves_no_session_and_resume_passes_over_empty_ones(
+        tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite"
+    proc = start(db, "--from-step", "2")
+    wait_for(proc, "== step 2/17")
+    proc.kill()  # a real session, interrupted at step 2
+    proc.communicate(timeout=HANG_S)
+    real = last_session(db)
+    assert real.status == "interrupted" and real.last_position == 2
+
+    env = {**os.environ, "VOICE_GUIDE_DB": str(db), "LC_ALL": "C.UTF-8"}
+    with open("/dev/full", "wb") as full:  # fails before its first step: output cannot be written
+        failed = subprocess.run([sys.executable, "-m", "voice_guide", "run", "--text"],
+                                stdin=subprocess.DEVNULL, stdout=full, stderr=subprocess.PIPE,
+                                cwd=ROOT, env=env, timeout=HANG_S, check=False)
+    assert failed.returncode == 1 and b"cannot write the output" in failed.stderr
+    with sqlite3.connect(db) as raw:
+        assert [r.id for r in query.sessions(raw)] == [real.id]  # no row for the failed start
+        # a failed start logged by an older voice-guide: a session row without steps
+        raw.execute("INSERT INTO sessions (routine_id, routine_title, mode, started_at) "
+                    "VALUES ('back-massage', 'Back massage', 'voice', '2026-01-01T00:00:00')")
+
+    again = start(db, "--resume")
+    out, err = again.communicate(b"", timeout=HANG_S)
+    assert again.returncode == 0, err
+    steps = [line for line in out.decode().splitlines() if "== step " in line]
+    assert steps and "== step 2/17" in steps[0]
+    resumed = last_session(db)
+    assert resumed.resumed_from == real.id and resumed.start_position == 2

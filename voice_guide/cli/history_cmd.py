@@ -107,7 +107,11 @@ def run(args: argparse.Namespace) -> int:
         if not rows:
             raise UserError(f"{path}: no sessions logged yet; run a routine first")
         known = {row.id: row for row in rows}
-        session_id = rows[-1].id if wanted is None else wanted
+        if wanted is None:  # 'plot': the last session that has steps to draw
+            session_id = next((r.id for r in reversed(rows) if query.steps(db, r.id)),
+                              rows[-1].id)
+        else:
+            session_id = wanted
         if session_id not in known:
             raise UserError(f"there is no session {session_id} in {path} (sessions "
                             f"{rows[0].id} to {rows[-1].id}); run 'voice-guide history' "
@@ -127,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
         trend = None
         if wanted is None:
             same = [r for r in rows if r.routine_id == row.routine_id]
-            trend = [(r, query.steps(db, r.id)) for r in same]
+            trend = [(r, st) for r in same if (st := query.steps(db, r.id))]  # no steps: no trend
         return _plot(row, steps, trend, args.output)
     finally:
         db.close()

@@ -18,6 +18,12 @@ from voice_guide.cli.common import (
 )
 from voice_guide.errors import DeviceUnavailable, MissingDependency, UserError
 
+#: Why a voice run without audio stops instead of reading typed commands (as under systemd,
+#: whose standard input is /dev/null): a non-zero exit lets Restart=on-failure try again.
+NO_ONE_TO_TYPE = ("standard input is not a terminal, so there is no one to type commands in "
+                  "text mode; connect a speaker and microphone, or use 'voice-guide run --text' "
+                  "in a terminal")
+
 
 def register(sub: Any, name: str, help_text: str) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
@@ -72,9 +78,14 @@ def run(args: argparse.Namespace) -> int:
                 if args.input_device or args.output_device:
                     raise  # the device the user named is wrong: say so, do not guess
                 reason = str(err.__cause__ or err).split(";")[0].rstrip(".")
+                if not stdin_is_terminal():
+                    raise DeviceUnavailable(f"{reason}; {NO_ONE_TO_TYPE}") from None
                 print(f"voice-guide: {reason}; carrying on in text mode (type the commands).",
                       file=sys.stderr)
             except MissingDependency as err:
+                if not stdin_is_terminal():
+                    raise UserError(f"{str(err).rstrip('.')}; {NO_ONE_TO_TYPE}",
+                                    err.exit_code) from None
                 print(f"voice-guide: {err}; carrying on in text mode.", file=sys.stderr)
             session.set_mode("text")
         from voice_guide.shell.text_run import run_text
@@ -90,3 +101,11 @@ def live_view_wanted(args: argparse.Namespace) -> bool:
     import os
 
     return not args.plain and sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb"
+
+
+def stdin_is_terminal() -> bool:
+    """Someone can type commands: standard input is open and is a terminal."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):  # closed
+        return False

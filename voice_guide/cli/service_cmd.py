@@ -41,10 +41,13 @@ def _no_action(parser: argparse.ArgumentParser) -> int:
 
 
 def _routine(value: str) -> str:
-    """A routine id as is; a routine file as its absolute path (the unit runs in ~)."""
+    """A routine id as is; a routine file as its absolute path (the unit runs in ~). A wrong
+    id or path, or a routine that does not load, fails now (FILE:LINE and why), not at boot."""
     from voice_guide.routine.catalog import resolve
+    from voice_guide.routine.loader import load_flat
 
-    path = resolve(value)  # a wrong id or path fails now, not at boot
+    path = resolve(value)
+    load_flat(path)  # the loader 'run' uses: the same sentence the service would log
     return str(path.resolve()) if ("/" in value or value.endswith((".yaml", ".yml"))) else value
 
 

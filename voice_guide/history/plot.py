@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 def make_figure(row: SessionRow, steps: list[StepRow],
                 trend: list[tuple[SessionRow, list[StepRow]]] | None = None) -> Figure:
     """The figure (not yet saved): a bar per step (its actual time, minutes) with the target
-    range drawn over it; a second panel with the trend when ``trend`` has 2+ sessions."""
+    range drawn over it; a second panel with the trend when ``trend`` has 2+ sessions that
+    started a step (a session without steps says nothing about time, so it is left out)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -23,7 +24,8 @@ def make_figure(row: SessionRow, steps: list[StepRow],
     from matplotlib.patches import Patch
     from matplotlib.ticker import MaxNLocator
 
-    panels = 2 if trend and len(trend) >= 2 else 1
+    trend = [(r, st) for r, st in trend or [] if st]
+    panels = 2 if len(trend) >= 2 else 1
     fig = Figure(figsize=(max(6.0, 0.45 * len(steps) + 2), 4.0 * panels), layout="constrained")
     ax = fig.add_subplot(panels, 1, 1)
     xs = list(range(1, len(steps) + 1))
@@ -45,8 +47,9 @@ def make_figure(row: SessionRow, steps: list[StepRow],
     handles: list[Artist] = [Patch(color="tab:green", label="actual time, on target"),
                              Patch(color="tab:orange", label="actual time, off target")]
     handles += ax.get_legend_handles_labels()[0]  # the target range line
-    ax.legend(handles=handles, loc="upper right")
-    if panels == 2 and trend:
+    # outside the axes, right of the bars: it never covers a bar or a target marker
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    if panels == 2:
         tx = fig.add_subplot(2, 1, 2)
         ids = [str(r.id) for r, _ in trend]
         totals = [(r.duration_s or 0.0) / 60 for r, _ in trend]
@@ -54,6 +57,7 @@ def make_figure(row: SessionRow, steps: list[StepRow],
         tx.plot(ids, totals, marker="o", color="tab:blue", label="total minutes")
         tx.set_xlabel("session")
         tx.set_ylabel("total minutes")
+        tx.set_ylim(bottom=0)  # minutes from zero: the differences are not magnified
         other = tx.twinx()
         other.plot(ids, on, marker="s", color="tab:green", label="steps on target")
         other.set_ylabel("steps on target")

@@ -118,8 +118,10 @@ class ResumePoint:
 
 def resume_point(db: sqlite3.Connection, routine_id: str) -> ResumePoint | SessionRow | None:
     """Where the last session of ``routine_id`` stopped; that session itself when it was
-    completed (nothing to resume); None when the routine was never run."""
-    row = db.execute(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE routine_id=? "
+    completed (nothing to resume); None when the routine was never run. A session that
+    never started a step (a failed start, logged by an older voice-guide) is passed over."""
+    row = db.execute(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE routine_id=? AND EXISTS "
+                     "(SELECT 1 FROM steps WHERE steps.session_id = sessions.id) "
                      "ORDER BY id DESC LIMIT 1", (routine_id,)).fetchone()
     if row is None:
         return None

@@ -129,7 +129,8 @@ class SessionLog:
         return rows
 
     def open(self, timeout_s: float = 2.0) -> LogProblem | None:
-        """Open the database now (the session row is written with the first step); the
+        """Open the database now (the session row is written with the first step, or when
+        the user ends the session before it; never for a run that fails before it); the
         problem if that failed, said once. The session runs either way."""
         if self._db is None:
             try:
@@ -254,6 +255,8 @@ class SessionLog:
 
     # ----------------------------------------------------------------- writing
     def _pending(self) -> bool:
+        if not self.steps and not self.finished:
+            return False  # a run that fails before its first step leaves no session behind
         return bool(self._session_dirty or self._dirty_steps or self._events
                     or not self.session_id)
 
