@@ -113,3 +113,33 @@ def test_recognizer_failure_is_one_sentence_and_typing_carries_on(
     assert len(finished) == 1 and finished[0].completed, transcript
     err = capfd.readouterr().err
     assert "Traceback" not in err and "Exception in thread" not in err, err
+
+
+def test_without_a_terminal_the_session_ends_with_a_failure_status(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Started by a service (standard input is not a terminal), nobody can type: the session
+    ends, and the non-zero status makes the service manager start it again."""
+    import io
+
+    monkeypatch.setattr(process_recognizer, "DEFAULT_FACTORY", f"{HERE}:raising")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    lines: list[str] = []
+    actions: list[Action] = []
+    watchdog = threading.Timer(SESSION_LIMIT_S, _thread.interrupt_main)
+    with private_pulse():
+        watchdog.start()
+        try:
+            code = run_voice(
+                two_steps(), GuideSettings(), engine="pocketsphinx", model_dir=None,
+                table=DEFAULT_TABLE, input_device=None, output_device=None, echo=lines.append,
+                listeners=[actions.append],
+            )
+        finally:
+            watchdog.cancel()
+    transcript = "\n".join(lines)
+    assert code == 1, transcript
+    assert [line for line in lines if "stopped" in line] == [
+        "voice-guide: speech recognition stopped (RuntimeError: decoder state lost); standard "
+        "input is not a terminal, so the session ends (a service is restarted)."], transcript
+    assert not [a for a in actions if isinstance(a, Finished) and a.completed]

@@ -161,10 +161,21 @@ def _run_voice(
             if feed is not None:
                 feed.heard(h)
 
+        voice_lost: list[str] = []
+
         def lost_voice(reason: str) -> None:
+            stream = typed or sys.stdin
+            if typed is None and not stream.isatty():
+                # Nobody can type (a service started at boot): end the session with a failure
+                # status, so the service manager starts it again.
+                note(f"voice-guide: {reason}; standard input is not a terminal, so the session "
+                     "ends (a service is restarted).")
+                voice_lost.append(reason)
+                inbox.put(None)
+                return
             note(f"voice-guide: {reason}; {TYPE_INSTEAD}")
             threading.Thread(
-                target=read_commands, args=(typed or sys.stdin, table, inbox, clock, note),
+                target=read_commands, args=(stream, table, inbox, clock, note),
                 name="typed-commands", daemon=True,
             ).start()
 
@@ -185,7 +196,7 @@ def _run_voice(
             view = LiveView(feed.box, clock)
             view.start()
         conductor.run()
-        return 0
+        return 1 if voice_lost else 0
     finally:
         if view is not None:
             view.close()
