@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from http_fixture import ModelServer, model_zip, running_server, sha256
 
+from voice_guide.cli.common import korean_phrase_file
 from voice_guide.cli.main import main
 from voice_guide.cli.safe_output import json_text
 from voice_guide.errors import UserError
@@ -451,7 +452,7 @@ def test_phrase_collisions_are_errors(tmp_path: Path, text: str, line: int, word
 
 
 def test_the_shipped_korean_phrases_have_no_collisions() -> None:
-    table = load_phrase_table(Path(__file__).parent / "data" / "phrases" / "ko.yaml")
+    table = load_phrase_table(korean_phrase_file())
     assert table.parse("다음") is not None
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from audio_synth import Utterance, add_noise, compose, espeak_available, write_wav
 
-from voice_guide.cli.common import default_phrase_file
+from voice_guide.cli.common import korean_phrase_file
 from voice_guide.cli.main import main
 
 pytestmark = pytest.mark.skipif(not espeak_available(), reason="espeak-ng is not installed "
                                 "(scripts/setup.sh installs it)")
-KO_PHRASES = default_phrase_file("ko")
+KO_PHRASES = korean_phrase_file()
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from voice_guide.cli.common import korean_phrase_file
 from voice_guide.errors import UserError
 from voice_guide.intents import Intent
 from voice_guide.phrase_file import load_phrase_table
@@ -27,7 +28,7 @@ def test_add_keeps_defaults(tmp_path: Path) -> None:
 
 
 def test_korean_file_replaces() -> None:
-    table = load_phrase_table(DATA / "ko.yaml")
+    table = load_phrase_table(korean_phrase_file())
     assert table.parse("다음").intent is Intent.NEXT  # type: ignore[union-attr]
     assert table.parse("제발 잠깐").intent is Intent.PAUSE  # type: ignore[union-attr]
     goto = table.parse("둘 단계")

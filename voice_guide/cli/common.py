@@ -143,8 +143,11 @@ def voice_for(voice: str, language: str) -> str:
 def default_phrase_file(language: str) -> Path | None:
     """The phrase file shipped for ``language`` when the user gives none: Korean commands
     for ``ko``; None for English (the built-in table)."""
-    if language != "ko":
-        return None
+    return korean_phrase_file() if language == "ko" else None
+
+
+def korean_phrase_file() -> Path:
+    """The Korean command phrases shipped inside the package (``voice_guide/lang``)."""
     from importlib import resources
 
     return Path(str(resources.files("voice_guide.lang") / "ko-phrases.yaml"))
