@@ -168,3 +168,24 @@ def test_a_broken_settings_file_stops_a_run_with_one_sentence(
     assert main(["simulate"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"{settings_file}:1: engine" in err
+
+
+def test_set_checks_a_phrase_file_and_a_model_as_a_run_would(
+        settings_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings_file.parent.mkdir(parents=True)
+    settings_file.write_text("volume = 0.5\n", encoding="utf-8")
+    clash = tmp_path / "clash.yaml"
+    clash.write_text("intents:\n  next: [onward]\n  quit: [onward]\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["config", "set", "phrase_file", str(clash)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{clash}:3:" in err and "(nothing was changed)" in err
+    not_a_model = tmp_path / "folder"
+    not_a_model.mkdir()
+    assert main(["config", "set", "model", str(not_a_model)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a Vosk model" in err and str(not_a_model) in err
+    assert settings_file.read_text(encoding="utf-8") == "volume = 0.5\n"
+    good = tmp_path / "good.yaml"
+    good.write_text("intents:\n  next: [onwards]\n", encoding="utf-8")
+    assert main(["config", "set", "phrase_file", str(good)]) == 0
