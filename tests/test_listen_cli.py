@@ -163,3 +163,16 @@ def test_listen_says_when_nothing_was_heard(tmp_path: Path,
     assert code == 0
     assert out == ""
     assert err.splitlines()[-1] == f"no command heard in {wav}"
+
+
+def test_missing_model_names_the_setting_and_the_pull_command(
+        english_wav: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("VOICE_GUIDE_MODEL", raising=False)
+    monkeypatch.setenv("VOICE_GUIDE_MODELS_DIR", str(tmp_path / "no-models"))
+    assert main(["listen", "--file", str(english_wav), "--engine", "vosk"]) != 0
+    err = capsys.readouterr().err
+    assert "no Vosk model found" in err and "VOICE_GUIDE_MODEL" not in err
+    assert "'voice-guide config set model DIR'" in err and "--model DIR" in err
+    assert "'voice-guide models pull vosk-model-small-en-us-0.15'" in err
+    assert err.count("\n") == 1
