@@ -273,6 +273,17 @@ def test_script_values_are_checked(tmp_path: Path, body: str, words: str) -> Non
         read_script(path, DEFAULT_TABLE)
 
 
+def test_unknown_script_phrase_lists_phrases_that_work(tmp_path: Path) -> None:
+    path = tmp_path / "s.txt"
+    path.write_text("200 blah blah\n", encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        read_script(path, DEFAULT_TABLE)
+    message = str(err.value)
+    assert message.startswith(f"{path}:1: 'blah blah' is not a command the guide knows; ")
+    assert "'next'" in message and "'What you can say'" in message
+    assert "--help" not in message
+
+
 def test_simulate_to_a_full_disk_says_so(tmp_path: Path) -> None:
     with open("/dev/full", "w") as full:
         result = cli("simulate", stdout=full)
