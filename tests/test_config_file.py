@@ -168,3 +168,39 @@ def test_a_broken_settings_file_stops_a_run_with_one_sentence(
     assert main(["simulate"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"{settings_file}:1: engine" in err
+
+
+def test_set_checks_a_phrase_file_and_a_model_as_a_run_would(
+        settings_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings_file.parent.mkdir(parents=True)
+    settings_file.write_text("volume = 0.5\n", encoding="utf-8")
+    clash = tmp_path / "clash.yaml"
+    clash.write_text("intents:\n  next: [onward]\n  quit: [onward]\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["config", "set", "phrase_file", str(clash)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{clash}:3:" in err and "(nothing was changed)" in err
+    not_a_model = tmp_path / "folder"
+    not_a_model.mkdir()
+    assert main(["config", "set", "model", str(not_a_model)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a Vosk model" in err and str(not_a_model) in err
+    assert settings_file.read_text(encoding="utf-8") == "volume = 0.5\n"
+    good = tmp_path / "good.yaml"
+    good.write_text("intents:\n  next: [onwards]\n", encoding="utf-8")
+    assert main(["config", "set", "phrase_file", str(good)]) == 0
+
+
+def test_show_with_a_broken_file_prints_the_error_and_the_defaults(
+        settings_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings_file.parent.mkdir(parents=True)
+    settings_file.write_text("volume = 0.5\nearcons = \n", encoding="utf-8")
+    assert main(["simulate"]) == 1
+    err = capsys.readouterr().err
+    assert f"{settings_file}:2: not valid TOML" in err and "'voice-guide config show'" in err
+    assert main(["config", "show"]) == 1  # what the message points to works
+    out, err = capsys.readouterr()
+    assert err.count("\n") == 1 and f"{settings_file}:2: not valid TOML" in err
+    assert out.startswith(f"# {settings_file} (cannot be read")
+    assert 'engine = "auto"  (default)' in out and "earcons = true  (default)" in out
+    assert main(["config", "show", "--json"]) == 1

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.guide_helpers import routine, said_after, says, script, step
+from voice_guide.cli.common import korean_phrase_file
 from voice_guide.dialog.actions import Finished, Say, StepStarted
 from voice_guide.dialog.guide import Guide
 from voice_guide.dialog.narration import help_sentence
@@ -21,6 +22,7 @@ from voice_guide.settings import GuideSettings
 from voice_guide.simulation import simulate
 
 DATA = Path(__file__).parent / "data"
+KO_PHRASES = korean_phrase_file()
 
 
 def test_every_pack_has_the_same_keys_and_placeholders() -> None:
@@ -75,7 +77,7 @@ def test_help_lists_the_phrases_of_the_table_in_use() -> None:
     small = PhraseTable(phrases={Intent.NEXT: ("onward",), Intent.QUIT: ("stop now",)},
                         goto_templates=())
     assert help_sentence(small, load_pack("en")) == "You can say: onward, or stop now."
-    korean = load_phrase_table(DATA / "phrases" / "ko.yaml")
+    korean = load_phrase_table(KO_PHRASES)
     said = help_sentence(korean, load_pack("ko"))
     for word in ("다음", "이전", "잠깐", "계속", "그만", "다섯 단계"):
         assert word in said
@@ -85,7 +87,7 @@ def test_help_lists_the_phrases_of_the_table_in_use() -> None:
 
 
 def test_a_korean_session_is_all_korean() -> None:
-    table = load_phrase_table(DATA / "phrases" / "ko.yaml")
+    table = load_phrase_table(KO_PHRASES)
     r = load_flat(DATA / "lang" / "ko-shoulders.yaml")
     lines = [(3, "도와줘"), (20, "잠깐"), (25, "계속"), (60, "다시"), (100, "다음"), (110, "천천히"),
              (130, "그만"), (132, "아니"), (140, "둘 단계"), (150, "네 좀")]
@@ -109,7 +111,7 @@ def test_a_korean_session_is_all_korean() -> None:
 
 def test_korean_safety_first_too() -> None:
     r = load_flat(DATA / "lang" / "ko-shoulders.yaml")
-    table = load_phrase_table(DATA / "phrases" / "ko.yaml")
+    table = load_phrase_table(KO_PHRASES)
     command = table.parse("다음")
     assert command is not None
     log = simulate(Guide(r, GuideSettings(language="ko"), phrases=table),
@@ -130,7 +132,29 @@ def test_the_guide_names_the_commands_of_the_table_in_use() -> None:
     log = simulate(Guide(routine(step("chat")), phrases=table), script((200, "next")))
     texts = [text for _, text in says(log)]
     assert "Say onward when you are ready to move on." in texts
-    korean = load_pack("ko").for_table(load_phrase_table(DATA / "phrases" / "ko.yaml"))
+    korean = load_pack("ko").for_table(load_phrase_table(KO_PHRASES))
     assert korean.t("quit_question") == "끝낼까요? 네 또는 아니라고 말하세요."
     assert korean.t("reminder_waiting_1") == "천천히 하세요. 준비되면 다음이라고 말하세요."
     assert korean.t("help_hint").endswith("도와줘라고 말하세요.")
+
+
+def test_run_text_in_korean_uses_the_shipped_korean_phrases(tmp_path: Path) -> None:
+    """--language ko without --phrases: typed Korean commands are understood."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "VOICE_GUIDE_CONFIG": str(tmp_path / "settings.toml"),
+           "VOICE_GUIDE_DB": str(tmp_path / "log.sqlite")}
+    done = subprocess.run(
+        [sys.executable, "-m", "voice_guide", "run", "--text", "--language", "ko", "--no-log"],
+        input="다음\n", capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert '"다음" -> next' in done.stdout
+    assert "== step 1/17" in done.stdout
+    assert "help라고" not in done.stdout and "도와줘라고 말하세요" in done.stdout
+
+
+def test_the_shipped_korean_phrases_match_the_test_copy() -> None:
+    """tests/data/phrases/ko.yaml (used by the benchmark) stays the shipped file's twin."""
+    assert load_phrase_table(KO_PHRASES) == load_phrase_table(DATA / "phrases" / "ko.yaml")

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from http_fixture import ModelServer, model_zip, running_server, sha256
 
+from voice_guide.cli.common import korean_phrase_file
 from voice_guide.cli.main import main
 from voice_guide.cli.safe_output import json_text
 from voice_guide.errors import UserError
@@ -272,6 +273,17 @@ def test_script_values_are_checked(tmp_path: Path, body: str, words: str) -> Non
         read_script(path, DEFAULT_TABLE)
 
 
+def test_unknown_script_phrase_lists_phrases_that_work(tmp_path: Path) -> None:
+    path = tmp_path / "s.txt"
+    path.write_text("200 blah blah\n", encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        read_script(path, DEFAULT_TABLE)
+    message = str(err.value)
+    assert message.startswith(f"{path}:1: 'blah blah' is not a command the guide knows; ")
+    assert "'next'" in message and "'What you can say'" in message
+    assert "--help" not in message
+
+
 def test_simulate_to_a_full_disk_says_so(tmp_path: Path) -> None:
     with open("/dev/full", "w") as full:
         result = cli("simulate", stdout=full)
@@ -451,7 +463,7 @@ def test_phrase_collisions_are_errors(tmp_path: Path, text: str, line: int, word
 
 
 def test_the_shipped_korean_phrases_have_no_collisions() -> None:
-    table = load_phrase_table(Path(__file__).parent / "data" / "phrases" / "ko.yaml")
+    table = load_phrase_table(korean_phrase_file())
     assert table.parse("다음") is not None
 
 

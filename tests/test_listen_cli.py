@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from audio_synth import Utterance, add_noise, compose, espeak_available, write_wav
 
+from voice_guide.cli.common import korean_phrase_file
 from voice_guide.cli.main import main
 
 pytestmark = pytest.mark.skipif(not espeak_available(), reason="espeak-ng is not installed "
                                 "(scripts/setup.sh installs it)")
-KO_PHRASES = Path(__file__).parent / "data" / "phrases" / "ko.yaml"
+KO_PHRASES = korean_phrase_file()
 
 
 @pytest.fixture(scope="module")
@@ -112,3 +113,66 @@ def test_bad_input_one_sentence(case: str, tmp_path: Path, english_wav: Path) ->
     assert "Traceback" not in done.stderr
     assert "LOG (" not in done.stderr and "ERROR (" not in done.stderr
     assert done.stdout == ""
+
+
+def _settings(text: str) -> None:
+    import os
+
+    Path(os.environ["VOICE_GUIDE_CONFIG"]).write_text(text, encoding="utf-8")
+
+
+def test_listen_honours_the_settings_file(ko_model: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """engine, model and phrase_file from 'config set' reach listen, as they reach run."""
+    assert main(["config", "set", "engine", "vosk"]) == 0
+    assert main(["config", "set", "model", str(ko_model)]) == 0
+    assert main(["config", "set", "phrase_file", str(KO_PHRASES)]) == 0
+    signal, _ = compose([0.8, Utterance("다시", "ko"), 1.0])
+    wav = write_wav(tmp_path / "ko.wav", add_noise(signal, 30), rate=16000, channels=1)
+    capsys.readouterr()
+    code = main(["listen", "--file", str(wav), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err.splitlines()[0].startswith("engine: Vosk")
+    assert [r["intent"] for r in _json_lines(out)] == ["repeat"]
+
+
+def test_listen_options_win_over_the_settings_file(
+        ko_model: Path, english_wav: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _settings(f'engine = "vosk"\nmodel = "{ko_model}"\nphrase_file = "{KO_PHRASES}"\n')
+    code = main(["listen", "--file", str(english_wav), "--engine", "pocketsphinx",
+                 "--phrases", str(_en_phrases(english_wav.parent)), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err.splitlines()[0].startswith("engine: pocketsphinx")
+    assert [r["intent"] for r in _json_lines(out)] == ["repeat", "goto", "pause"]
+
+
+def _en_phrases(where: Path) -> Path:
+    path = where / "en-extra.yaml"
+    path.write_text("intents:\n  next: [onward]\n", encoding="utf-8")
+    return path
+
+
+def test_listen_says_when_nothing_was_heard(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    signal, _ = compose([2.0])
+    wav = write_wav(tmp_path / "quiet.wav", add_noise(signal, 30), rate=16000, channels=1)
+    code = main(["listen", "--file", str(wav), "--engine", "pocketsphinx"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert out == ""
+    assert err.splitlines()[-1] == f"no command heard in {wav}"
+
+
+def test_missing_model_names_the_setting_and_the_pull_command(
+        english_wav: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("VOICE_GUIDE_MODEL", raising=False)
+    monkeypatch.setenv("VOICE_GUIDE_MODELS_DIR", str(tmp_path / "no-models"))
+    assert main(["listen", "--file", str(english_wav), "--engine", "vosk"]) != 0
+    err = capsys.readouterr().err
+    assert "no Vosk model found" in err and "VOICE_GUIDE_MODEL" not in err
+    assert "'voice-guide config set model DIR'" in err and "--model DIR" in err
+    assert "'voice-guide models pull vosk-model-small-en-us-0.15'" in err
+    assert err.count("\n") == 1

@@ -36,6 +36,7 @@ def test_list_with_nothing_installed(models: Path, capsys) -> None:
     assert table[LARGE].split()[1:4] == ["en-us", "1.8", "GiB"]
     assert all(line.endswith("not installed") for line in table.values())
     assert "other model folders" not in out
+    assert "test suite" not in out and "PyPI" not in out  # no developer notes for users
 
 
 def test_list_shows_installed_partial_and_other_folders(models: Path, capsys) -> None:

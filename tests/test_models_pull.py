@@ -284,6 +284,16 @@ def test_unreachable_server_is_one_sentence(
     assert leftovers(models) == []
 
 
+def test_missing_local_file_is_said_to_be_missing(models: Path, tmp_path: Path, capsys) -> None:
+    gone = tmp_path / "nonexistent.zip"
+    assert main(["models", "pull", NAME, "--url", gone.as_uri()]) == 1
+    _, err = capsys.readouterr()
+    assert f"the file {gone} does not exist" in err
+    assert "check the path given with --url" in err and "network" not in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert leftovers(models) == []
+
+
 def test_http_error_is_reported(models: Path, server: ModelServer, capsys) -> None:
     assert main(["models", "pull", NAME]) == 1  # nothing served: 404
     _, err = capsys.readouterr()

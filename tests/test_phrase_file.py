@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from voice_guide.cli.common import korean_phrase_file
 from voice_guide.errors import UserError
 from voice_guide.intents import Intent
 from voice_guide.phrase_file import load_phrase_table
@@ -27,7 +28,7 @@ def test_add_keeps_defaults(tmp_path: Path) -> None:
 
 
 def test_korean_file_replaces() -> None:
-    table = load_phrase_table(DATA / "ko.yaml")
+    table = load_phrase_table(korean_phrase_file())
     assert table.parse("다음").intent is Intent.NEXT  # type: ignore[union-attr]
     assert table.parse("제발 잠깐").intent is Intent.PAUSE  # type: ignore[union-attr]
     goto = table.parse("둘 단계")
@@ -62,3 +63,34 @@ def test_errors_name_file_and_line(tmp_path: Path, text: str, line: int, words: 
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="no such file; check the path of a phrase file"):
         load_phrase_table(tmp_path / "none.yaml")
+
+
+def test_replacing_file_must_keep_quit_yes_no_help(tmp_path: Path) -> None:
+    path = _write(tmp_path, "# only onward\nreplace: true\nintents:\n  next: [onward]\n"
+                  "  yes: [sure]\n")
+    with pytest.raises(UserError) as err:
+        load_phrase_table(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}:2: with 'replace: true'")
+    assert "for quit, no, help," in message
+    assert "quit: [quit], no: [no], help: [help]" in message
+    assert "\n" not in message
+
+
+def test_replacing_file_with_every_essential_loads(tmp_path: Path) -> None:
+    path = _write(tmp_path, "replace: true\nintents:\n  next: [onward]\n  quit: [stop]\n"
+                  "  yes: [sure]\n  no: [nope]\n  help: [options]\n")
+    assert load_phrase_table(path).parse("onward").intent is Intent.NEXT  # type: ignore[union-attr]
+
+
+def test_run_refuses_a_replacing_file_without_quit(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = _write(tmp_path, "replace: true\nintents:\n  next: [onward]\n")
+    done = subprocess.run([sys.executable, "-m", "voice_guide", "run", "--text", "--no-log",
+                           "--phrases", str(path)], input="onward\n", capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode != 0
+    assert done.stderr.startswith("voice-guide: ") and "quit, yes, no, help" in done.stderr
+    assert "Traceback" not in done.stderr

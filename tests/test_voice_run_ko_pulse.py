@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 from tests.audio_synth import silence, speak, write_wav
+from voice_guide.cli.common import korean_phrase_file
 from voice_guide.dialog.actions import (
     Action,
     CommandTaken,
@@ -41,7 +42,7 @@ from voice_guide.testing.pulse import PulseServer, private_pulse
 
 DATA = Path(__file__).parent / "data"
 ROUTINE = DATA / "ko" / "short-routine.yaml"
-PHRASES = DATA / "phrases" / "ko.yaml"
+PHRASES = korean_phrase_file()
 SCRIPT = [("넘어가", Intent.NEXT), ("잠깐", Intent.PAUSE), ("계속", Intent.RESUME),
           ("넘어가", Intent.NEXT)]
 TRIES = 3

@@ -170,8 +170,25 @@ def load_phrase_table(path: Path, base: PhraseTable = DEFAULT_TABLE) -> PhraseTa
                 said.append((normalize(template.replace("{n}", word)), meaning))
     _check_collisions(path, said, goto, goto_lines)
     _check_padding(path, said, padding, padding_lines)
+    if replace:
+        _check_essentials(f"{path}:{_line(fields['replace'])}", phrases)
     return PhraseTable(phrases=phrases, goto_templates=goto, numbers=numbers, padding=padding,
                        max_step=base.max_step)
+
+
+#: Intents a replacing phrase file must keep: without them a session cannot be ended,
+#: answered or asked for help.
+ESSENTIAL = (Intent.QUIT, Intent.YES, Intent.NO, Intent.HELP)
+
+
+def _check_essentials(where: str, phrases: dict[Intent, tuple[str, ...]]) -> None:
+    missing = [i.value for i in ESSENTIAL if not phrases.get(i)]
+    if missing:
+        example = ", ".join(f"{name}: [{name}]" for name in missing)
+        raise UserError(f"{where}: with 'replace: true' the phrase file must keep at least one "
+                        f"phrase for {', '.join(missing)}, or a session could not be ended, "
+                        f"answered or asked for help; add them under 'intents:' (e.g. "
+                        f"{example}).")
 
 
 def _numbers(path: Path, node: yaml.Node | None, base: PhraseTable, replace: bool,

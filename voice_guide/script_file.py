@@ -55,7 +55,14 @@ def read_script(path: Path, table: PhraseTable) -> list[ScriptLine]:
         if command is None:
             raise UserError(
                 f"{where}: '{printable(phrase[:60])}' is not a command the guide knows; "
-                "see 'voice-guide simulate --help' for the phrases"
+                f"use a phrase such as {_examples(table)} (all of them: the README's "
+                "'What you can say')"
             )
         out.append(ScriptLine(t, phrase, command, number))
     return sorted(out, key=lambda s: (s.t, s.line))
+
+
+def _examples(table: PhraseTable, count: int = 6) -> str:
+    """A few phrases of ``table``, quoted: the first one of each command."""
+    firsts = [phrases[0] for phrases in table.phrases.values() if phrases][:count]
+    return ", ".join(f"'{printable(p)}'" for p in firsts)

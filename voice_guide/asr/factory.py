@@ -18,8 +18,8 @@ def make_recognizer(engine: str = "auto", *, table: PhraseTable | None = None,
                     ) -> tuple[Recognizer, str]:
     """The recognizer and one sentence saying which engine was taken and why.
 
-    auto: Vosk when a Vosk model is found (``--model``, ``VOICE_GUIDE_MODEL`` or the
-    models directory), else pocketsphinx with its bundled English model. naive=True
+    auto: Vosk when a Vosk model is found (``--model`` or the ``model`` setting, the
+    ``VOICE_GUIDE_MODEL`` environment variable, or the models directory), else pocketsphinx with its bundled English model. naive=True
     gives the benchmark baseline: no rejection and the engine's own end of utterance.
     """
     if engine not in ENGINES:
@@ -29,8 +29,9 @@ def make_recognizer(engine: str = "auto", *, table: PhraseTable | None = None,
     if engine in ("auto", "vosk"):
         found = find_vosk_model(model_dir)
         if found is None and engine == "vosk":
-            raise UserError("no Vosk model found; pass --model DIR, set VOICE_GUIDE_MODEL, or "
-                            f"run 'voice-guide models pull {PREFERRED}'.")
+            raise UserError(f"no Vosk model found; run 'voice-guide models pull {PREFERRED}' "
+                            "(see 'voice-guide models list'), or name a model folder with "
+                            "'voice-guide config set model DIR' or --model DIR.")
         if found is not None:
             check_vosk_model(found)
             from voice_guide.asr.vosk_engine import make_vosk

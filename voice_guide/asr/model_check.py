@@ -68,9 +68,9 @@ def check_model_files(path: Path) -> bool:
     try:
         st = os.stat(path)
     except OSError:
-        raise UserError(f"{path}: no such model directory; pass a Vosk model directory with "
-                        "--model or run 'voice-guide models pull NAME' (see 'voice-guide "
-                        "models list').") from None
+        raise UserError(f"{path}: no such model directory; name a Vosk model folder with "
+                        "'voice-guide config set model DIR' or --model DIR, or run 'voice-guide "
+                        "models pull NAME' (see 'voice-guide models list').") from None
     if not stat.S_ISDIR(st.st_mode):
         raise UserError(f"{path}: a Vosk model is a directory, not a file; pass the unpacked "
                         "model directory.")

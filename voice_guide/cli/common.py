@@ -113,6 +113,8 @@ def settings_from(args: argparse.Namespace) -> GuideSettings:
         values["language"] = args.language
     # What the shell needs beyond the guide: the voice, the tones, barge-in.
     language = str(values["language"])
+    if hasattr(args, "phrases") and args.phrases is None:
+        args.phrases = default_phrase_file(language)
     if hasattr(args, "voice"):
         args.voice = args.voice or voice_for(user.voice, language)
     args.earcons = user.earcons
@@ -136,6 +138,19 @@ def voice_for(voice: str, language: str) -> str:
     if voice == LANGUAGE_VOICES["en"] and language != "en":
         return LANGUAGE_VOICES.get(language, voice)
     return voice
+
+
+def default_phrase_file(language: str) -> Path | None:
+    """The phrase file shipped for ``language`` when the user gives none: Korean commands
+    for ``ko``; None for English (the built-in table)."""
+    return korean_phrase_file() if language == "ko" else None
+
+
+def korean_phrase_file() -> Path:
+    """The Korean command phrases shipped inside the package (``voice_guide/lang``)."""
+    from importlib import resources
+
+    return Path(str(resources.files("voice_guide.lang") / "ko-phrases.yaml"))
 
 
 def phrase_table_from(args: argparse.Namespace) -> PhraseTable:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from voice_guide.errors import UserError
@@ -45,17 +46,28 @@ def _no_action(parser: argparse.ArgumentParser) -> int:
 def _show(args: argparse.Namespace) -> int:
     from voice_guide.config.describe import allowed, default_text, help_text, toml_text
     from voice_guide.config.location import settings_path
-    from voice_guide.config.model import KEYS
+    from voice_guide.config.model import KEYS, UserSettings
     from voice_guide.config.read import load_settings
     from voice_guide.text_safety import printable
 
     path = settings_path()
-    settings = load_settings(path)
+    problem: UserError | None = None
+    try:
+        settings = load_settings(path)
+    except UserError as err:
+        if args.json:
+            raise
+        # Still show every key and its default, so the file can be fixed from this list.
+        problem, settings = err, UserSettings()
+        print(f"voice-guide: {err}", file=sys.stderr)
     if args.json:
         print(json.dumps(settings.model_dump(), ensure_ascii=False))
         return 0
     exists = path.exists()
-    print(f"# {path}" + ("" if exists else " (not there yet: every key has its default)"))
+    if problem is not None:
+        print(f"# {path} (cannot be read, see the message above: the defaults are shown)")
+    else:
+        print(f"# {path}" + ("" if exists else " (not there yet: every key has its default)"))
     for key in KEYS:
         value = getattr(settings, key)
         mark = "" if key in settings.model_fields_set else "  (default)"
@@ -64,7 +76,7 @@ def _show(args: argparse.Namespace) -> int:
         else:
             print(f"{key} = {printable(toml_text(value))}{mark}")
         print(f"    # {help_text(key)}; {allowed(key)}; default {default_text(key)}")
-    return 0
+    return 1 if problem is not None else 0
 
 
 def _path(args: argparse.Namespace) -> int:

@@ -58,10 +58,27 @@ def convert(key: str, raw: str) -> object:
         if not path.exists():
             raise UserError(f"{key}: {raw} does not exist; give the path of "
                             f"{PATH_KEYS[key]} (nothing was changed)", exit_code=2)
+        _check_path(key, path)
         return str(path.resolve())
     if key == "voice":
         _check_voice(raw)
     return raw
+
+
+def _check_path(key: str, path: Path) -> None:
+    """The checks a run makes, made now: a phrase file must load, a model folder must hold
+    a whole Vosk model; their one sentence is the refusal."""
+    try:
+        if key == "phrase_file":
+            from voice_guide.phrase_file import load_phrase_table
+
+            load_phrase_table(path)
+        elif key == "model":
+            from voice_guide.asr.model_check import check_model_files
+
+            check_model_files(path)
+    except UserError as err:
+        raise UserError(f"{str(err).rstrip('.')} (nothing was changed)", exit_code=2) from None
 
 
 def _check_voice(name: str) -> None:

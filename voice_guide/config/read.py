@@ -49,7 +49,8 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
         line = int(found.group(1)) if found else text.count("\n") + 1
         reason = _WHERE.sub("", message).replace("(at end of document)", "").strip()
         raise UserError(f"{path}:{line}: not valid TOML ({reason.lower() or 'syntax error'}); "
-                        "fix that line, or see 'voice-guide config show' for the format") from None
+                        "fix that line (lines look like 'volume = 0.8'; 'voice-guide config "
+                        "show' lists every key and its allowed values)") from None
     except ValueError:  # e.g. an integer of thousands of digits (Python's int size limit)
         raise UserError(f"{path}: holds a number too long to read; "
                         "values are short, like 'volume = 0.8'") from None

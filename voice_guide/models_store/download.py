@@ -27,11 +27,14 @@ StartCallback = Callable[[int | None, int], None]
 
 class DownloadError(Exception):
     """The transfer failed. ``str()`` says why in a few words; ``keep_part`` says whether the
-    bytes already on disk are still a valid prefix worth resuming from."""
+    bytes already on disk are still a valid prefix worth resuming from; ``advice`` (when
+    given) is what to do instead of checking the network."""
 
-    def __init__(self, reason: str, *, keep_part: bool = True) -> None:
+    def __init__(self, reason: str, *, keep_part: bool = True, advice: str | None = None
+                 ) -> None:
         super().__init__(reason)
         self.keep_part = keep_part
+        self.advice = advice
 
 
 @dataclass(frozen=True)
@@ -160,8 +163,11 @@ def _check_local(url: str) -> None:
     path = Path(urllib.request.url2pathname(parts.path))
     try:
         st = path.stat()
+    except FileNotFoundError:
+        raise DownloadError(f"the file {path} does not exist", keep_part=True,
+                            advice="check the path given with --url") from None
     except OSError:
-        return  # urlopen reports the missing file
+        return  # urlopen reports what else went wrong
     if not stat.S_ISREG(st.st_mode):
         raise DownloadError(f"{path} is not a regular file", keep_part=True)
 

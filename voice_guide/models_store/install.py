@@ -207,7 +207,8 @@ def _download_failure(name: str, source: str, part: Path, err: DownloadError) ->
     if not kept:
         return (
             f"could not download {name} from {source}: {err}; nothing was downloaded, "
-            f"so check the network and run 'voice-guide models pull {name}' again."
+            f"so {err.advice or 'check the network'} and run 'voice-guide models pull {name}' "
+            "again."
         )
     return (
         f"could not download {name} from {source}: {err}; the {human_size(kept)} received so "
