@@ -15,7 +15,7 @@ from bench.voices import Voice
 from voice_guide.intents import DEFAULT_TABLE, Command, Intent, PhraseTable
 from voice_guide.paths import PROJECT_ROOT
 
-KO_PHRASE_FILE = PROJECT_ROOT / "tests" / "data" / "phrases" / "ko.yaml"
+KO_PHRASE_FILE = PROJECT_ROOT / "voice_guide" / "lang" / "ko-phrases.yaml"
 ROUTINE_FILE = PROJECT_ROOT / "routines" / "back-massage.yaml"
 GOTO_SAMPLE_STEPS = (2, 5, 7, 12)
 _NARRATION_KEYS = frozenset({"introduction", "safety", "closing", "instructions", "cautions", "tip"})

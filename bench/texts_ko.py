@@ -1,7 +1,7 @@
 """Korean texts for the Vosk run (the only Vosk model on this machine is Korean).
 
 Written for this benchmark. ``FALLBACK_PHRASES`` is used only when the
-recognition engineer's ``tests/data/phrases/ko.yaml`` is not present.
+recognition engineer's ``voice_guide/lang/ko-phrases.yaml`` is not present.
 """
 
 from __future__ import annotations

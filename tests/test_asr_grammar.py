@@ -16,7 +16,7 @@ from voice_guide.asr.vocabulary import missing_words, vosk_model_words, warning_
 from voice_guide.intents import DEFAULT_TABLE
 from voice_guide.phrase_file import load_phrase_table
 
-KO_PHRASES = Path(__file__).parent / "data" / "phrases" / "ko.yaml"
+KO_PHRASES = Path(__file__).parent.parent / "voice_guide" / "lang" / "ko-phrases.yaml"
 
 
 def test_growable_comes_from_the_table() -> None:

@@ -16,7 +16,7 @@ from voice_guide.ports import Heard, Recognizer
 pytestmark = pytest.mark.skipif(not espeak_available(), reason="espeak-ng is not installed "
                                 "(scripts/setup.sh installs it)")
 
-KO_PHRASES = Path(__file__).parent / "data" / "phrases" / "ko.yaml"
+KO_PHRASES = Path(__file__).parent.parent / "voice_guide" / "lang" / "ko-phrases.yaml"
 # Words espeak-ng's Korean voice says clearly enough for the model (checked by ear and by
 # the model's vocabulary); 천천히 and 빨리 come out too far from real Korean.
 COMMANDS = ["다시", "잠깐", "계속", "도와줘", "네", "아니", "넘어가", "멈춰", "이전"]

@@ -292,7 +292,7 @@ def case_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rng = random.Random(SEED)
     root = tmp_path_factory.mktemp("fuzz")
     routine = (ROOT / "routines" / "back-massage.yaml").read_bytes()
-    korean = (ROOT / "tests" / "data" / "phrases" / "ko.yaml").read_bytes()
+    korean = (ROOT / "voice_guide" / "lang" / "ko-phrases.yaml").read_bytes()
     _write_cases(root / "routine", _text_cases(rng, [routine], CASES_PER_TEXT_READER), ".yaml")
     _write_cases(root / "phrases", _text_cases(rng, [korean, PHRASES_EN],
                                                CASES_PER_TEXT_READER), ".yaml")

@@ -153,8 +153,3 @@ def test_run_text_in_korean_uses_the_shipped_korean_phrases(tmp_path: Path) -> N
     assert '"다음" -> next' in done.stdout
     assert "== step 1/17" in done.stdout
     assert "help라고" not in done.stdout and "도와줘라고 말하세요" in done.stdout
-
-
-def test_the_shipped_korean_phrases_match_the_test_copy() -> None:
-    """tests/data/phrases/ko.yaml (used by the benchmark) stays the shipped file's twin."""
-    assert load_phrase_table(KO_PHRASES) == load_phrase_table(DATA / "phrases" / "ko.yaml")

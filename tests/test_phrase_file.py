@@ -11,8 +11,6 @@ from voice_guide.errors import UserError
 from voice_guide.intents import Intent
 from voice_guide.phrase_file import load_phrase_table
 
-DATA = Path(__file__).parent / "data" / "phrases"
-
 
 def _write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "p.yaml"

@@ -181,9 +181,15 @@ def _extract_zip(archive: Path, dest: Path) -> None:
                         f"member {info.filename!r} would overwrite a link"
                     ) from None
                 raise
-            with os.fdopen(fd, "wb") as out, zf.open(info) as src:
-                while chunk := src.read(_COPY_CHUNK):
-                    out.write(chunk)
+            with os.fdopen(fd, "wb") as out:
+                try:
+                    src = zf.open(info)
+                except OSError as err:  # a member offset past the end: seek fails (EINVAL)
+                    raise ArchiveError(f"the zip archive is damaged ({err.strerror or err})"
+                                       ) from None
+                with src:
+                    while chunk := src.read(_COPY_CHUNK):
+                        out.write(chunk)
 
 
 def _extract_tar(archive: Path, dest: Path) -> None:
