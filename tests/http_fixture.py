@@ -46,6 +46,10 @@ class ModelServer:
     files: dict[str, ServedFile] = field(default_factory=dict)
     hits: list[Hit] = field(default_factory=list)
     port: int = 0
+    # Requests being answered: a hit is recorded after its body is sent, so the client can
+    # be done before the server thread records it. hits_for() waits for these to finish.
+    in_flight: int = 0
+    changed: threading.Condition = field(default_factory=threading.Condition)
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}"
@@ -68,8 +72,11 @@ class ModelServer:
         self.files["/" + path.lstrip("/")] = ServedFile(body, ranges, cut_after, cut_times, stall)
         return self.url(path)
 
-    def hits_for(self, path: str) -> list[Hit]:
-        return [hit for hit in self.hits if hit.path == "/" + path.lstrip("/")]
+    def hits_for(self, path: str, settle_s: float = 30.0) -> list[Hit]:
+        """The requests for ``path`` so far, once every request under way is recorded."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.in_flight == 0, settle_s)
+            return [hit for hit in self.hits if hit.path == "/" + path.lstrip("/")]
 
 
 def _handler(server_state: ModelServer) -> type[BaseHTTPRequestHandler]:
@@ -80,6 +87,16 @@ def _handler(server_state: ModelServer) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_GET(self) -> None:  # noqa: N802
+            with server_state.changed:
+                server_state.in_flight += 1
+            try:
+                self._answer()
+            finally:
+                with server_state.changed:
+                    server_state.in_flight -= 1
+                    server_state.changed.notify_all()
+
+        def _answer(self) -> None:
             served = server_state.files.get(self.path)
             range_header = self.headers.get("Range")
             if served is None:
