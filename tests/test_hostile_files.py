@@ -240,6 +240,16 @@ def test_schema_states_the_bounds(capsys: pytest.CaptureFixture[str]) -> None:
     assert "at most 28800 s" in json.loads(out)["properties"]["steps"]["description"]
 
 
+def _assert_phrase_error(tmp_path: Path, text: str, line: int, words: str) -> None:
+    """Loading ``text`` as a phrase file fails with one sentence at ``line`` holding ``words``."""
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        load_phrase_table(path)
+    assert str(err.value).startswith(f"{path}:{line}: "), str(err.value)
+    assert words in str(err.value)
+
+
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [
@@ -253,12 +263,7 @@ def test_schema_states_the_bounds(capsys: pytest.CaptureFixture[str]) -> None:
     ],
 )
 def test_phrase_file_values_are_checked(tmp_path: Path, text: str, line: int, words: str) -> None:
-    path = tmp_path / "p.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(UserError) as err:
-        load_phrase_table(path)
-    assert str(err.value).startswith(f"{path}:{line}: "), str(err.value)
-    assert words in str(err.value)
+    _assert_phrase_error(tmp_path, text, line, words)
 
 
 @pytest.mark.parametrize(("body", "words"), [
@@ -454,12 +459,7 @@ def test_url_to_a_device_is_refused(tmp_path: Path) -> None:
     ],
 )
 def test_phrase_collisions_are_errors(tmp_path: Path, text: str, line: int, words: str) -> None:
-    path = tmp_path / "p.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(UserError) as err:
-        load_phrase_table(path)
-    assert str(err.value).startswith(f"{path}:{line}: "), str(err.value)
-    assert words in str(err.value)
+    _assert_phrase_error(tmp_path, text, line, words)
 
 
 def test_the_shipped_korean_phrases_have_no_collisions() -> None:
