@@ -52,6 +52,21 @@ def said_in_full(log: list[Action]) -> list[tuple[float, float, str]]:
     return out
 
 
+MEASURES = ("Keep this going for", "Do this ", "Say next when you are ready to move on")
+"""How a step's narration ends (its last sentence, in English)."""
+
+
+def narration_end(log: list[Action], position: int, nth: int = 0) -> float:
+    """When the narration of step ``position`` (the ``nth`` time it started) was said to its
+    end: the simulation stamps each sentence when it is spoken, so this is the end of the
+    first measure sentence after the step started."""
+    begun = [k for k, a in enumerate(log) if isinstance(a, StepStarted) and a.position == position]
+    for a in log[begun[nth]:]:
+        if isinstance(a, Say) and a.text.startswith(MEASURES):
+            return a.t + speech_seconds(a.text, a.words_per_minute)
+    raise AssertionError(f"step {position} has no measure sentence: {says(log)}")
+
+
 def script(*lines: tuple[float, str]) -> list[ScriptLine]:
     out = []
     for n, (t, phrase) in enumerate(lines, start=1):

@@ -47,10 +47,11 @@ def test_simulate_back_massage_json_runs_to_completion_with_consistent_time(
     ends = [s["t"] for s in starts[1:]]
     closing_start = ends[-1] if ends else 0
     for begin, end, step in zip(starts, [*ends, None], routine.steps, strict=True):
-        narration = sum(
-            speech_seconds(r["text"], r["wpm"]) for r in recs
-            if r["type"] == "say" and r["t"] == begin["t"]
-        )
+        narration = next(  # sentences are stamped when spoken: the measure sentence ends it
+            r["t"] + speech_seconds(r["text"], r["wpm"]) for r in recs
+            if r["type"] == "say" and r["t"] >= begin["t"]
+            and r["text"].startswith(("Keep this going for", "Do this "))
+        ) - begin["t"]
         nominal = step.nominal_seconds
         assert nominal is not None, f"{step.id} is neither timed nor counted"
         if end is not None:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import pytest
 
-from tests.guide_helpers import cues, routine, said_after, says, script, starts, step
+from tests.guide_helpers import (
+    cues,
+    narration_end,
+    routine,
+    said_after,
+    says,
+    script,
+    starts,
+    step,
+)
 from voice_guide.dialog.actions import (
     CommandTaken,
     Finished,
@@ -23,14 +33,7 @@ from voice_guide.dialog.events import CommandHeard, SpeechFinished, Start, Tick
 from voice_guide.dialog.guide import Guide
 from voice_guide.intents import parse_command
 from voice_guide.settings import GuideSettings
-from voice_guide.simulation import simulate, speech_seconds
-
-
-def narration_end(log: list, position: int) -> float:
-    """When the narration of step ``position`` ended: the time of the first say after it."""
-    started = next(a.t for a in log if isinstance(a, StepStarted) and a.position == position)
-    texts = [a for a in log if isinstance(a, Say) and a.t == started]
-    return started + sum(speech_seconds(a.text, a.words_per_minute) for a in texts)
+from voice_guide.simulation import simulate
 
 
 def test_intro_then_first_step_with_heading_side_and_cautions() -> None:
@@ -148,13 +151,16 @@ def test_repeat_says_the_step_again_and_the_timer_keeps_running() -> None:
     assert said_after(again, 100, "Step one of one: Light.") == 100
 
 
-def test_repeat_during_narration_restarts_it_and_the_timer_waits() -> None:
+def test_repeat_during_narration_says_the_cut_sentence_again_and_the_timer_waits() -> None:
     r = routine(step("light", duration=(60, 60)))
-    at = starts(simulate(Guide(r)))[0][0] + 1  # one second into the step's narration
+    at = starts(simulate(Guide(r)))[0][0] + 1  # one second into the step's heading
     log = simulate(Guide(r), script((at, "repeat")))
     assert any(isinstance(a, StopSpeech) and a.t == at for a in log)
     assert said_after(log, at, "Step one of one") == at
-    assert cues(log)[-1][0] == pytest.approx(narration_end(log, 1) + (at - starts(log)[0][0]) + 60)
+    after = [text for t, text in says(log) if t >= at]
+    assert after[:4] == ["Step one of one: Light.", "Do the light thing.", "Mind the spine.",
+                         "Keep this going for one minute."]
+    assert cues(log)[-1][0] == pytest.approx(narration_end(log, 1) + 60)
 
 
 def test_back_at_first_step_and_goto_out_of_range_answer_briefly() -> None:
@@ -174,8 +180,7 @@ def test_restart_restarts_the_current_step_timer() -> None:
     restart = [a for a in log if isinstance(a, StepStarted)]
     assert [a.t for a in restart] == [pytest.approx(t1 - (t1 - restart[0].t)), 60]
     end = cues(log)[-1][0]
-    texts = [a for a in log if isinstance(a, Say) and a.t == 60]
-    assert end == pytest.approx(60 + sum(speech_seconds(a.text, 150) for a in texts) + 100)
+    assert end == pytest.approx(narration_end(log, 1, nth=1) + 100)
 
 
 def test_quit_asks_first_no_carries_on_yes_ends() -> None:
@@ -195,13 +200,30 @@ def test_yes_without_a_question_and_resume_without_pause_get_an_answer() -> None
     assert said_after(log, 30, "not paused") == 30
 
 
-def test_volume_changes_are_bounded_and_announced() -> None:
+def test_volume_moves_in_even_three_decibel_steps_and_says_so_at_the_ends() -> None:
     r = routine(step("a", duration=(60, 60)))
-    log = simulate(Guide(r, GuideSettings(volume=0.8)),
+    log = simulate(Guide(r),  # the default volume is two steps below the loudest
                    script((10, "louder"), (11, "speak up"), (12, "louder"), (13, "quieter")))
     levels = [a.level for a in log if isinstance(a, VolumeChanged)]
-    assert levels == [0.9, 1.0, 0.9]
+    assert levels == [0.708, 1.0, 0.708]
+    steps = [20 * math.log10(b / a) for a, b in zip([0.5, *levels], levels, strict=False)]
+    assert steps == [pytest.approx(3.0, abs=0.05), pytest.approx(3.0, abs=0.05),
+                     pytest.approx(-3.0, abs=0.05)]
     assert said_after(log, 12, "as loud as I go") == 12
+    down = simulate(Guide(r), script(*[(10 + k, "quieter") for k in range(7)]))
+    assert [a.level for a in down if isinstance(a, VolumeChanged)] == [
+        0.355, 0.251, 0.178, 0.126, 0.089]
+    assert said_after(down, 15, "as quiet as I go") == 15
+
+
+@pytest.mark.parametrize(("setting", "start"), [(1.0, 1.0), (0.8, 0.708), (0.4, 0.355),
+                                                (0.1, 0.089)])
+def test_the_volume_setting_starts_on_the_nearest_step(setting: float, start: float) -> None:
+    g = Guide(routine(step("a", duration=(60, 60))), GuideSettings(volume=setting))
+    out = g.handle(Start(0.0))
+    assert g.volume == start
+    told = [a.level for a in out if isinstance(a, VolumeChanged)]
+    assert told == ([] if setting == start else [start])  # the player starts on the step
 
 
 def test_help_where_and_time_left_answer() -> None:

@@ -19,7 +19,7 @@ def test_paused_session_reminds_backs_off_and_ends_politely() -> None:
     r = routine(step("a", duration=(600, 600)))
     log = simulate(Guide(r), script((30, "pause")))
     paused_said = [a for a in log if isinstance(a, Say) and a.t == 30]
-    quiet = 30 + sum(len(a.text.split()) * 60 / 150 + 0.3 for a in paused_said)
+    quiet = 30 + sum(speech_seconds(a.text, 150) for a in paused_said)
     assert [t - quiet for t in reminders(log)] == pytest.approx([60, 180, 420, 900])
     end = log[-1]
     assert isinstance(end, Finished) and end.completed is False
@@ -55,7 +55,7 @@ def test_the_quit_question_times_out_to_carrying_on() -> None:
     plain = simulate(Guide(r))
     log = simulate(Guide(r), script((50, "quit")))
     question = [a for a in log if isinstance(a, Say) and a.t == 50]
-    asked = 50 + sum(len(a.text.split()) * 0.4 + 0.3 for a in question)
+    asked = 50 + sum(speech_seconds(a.text, 150) for a in question)
     assert said_after(log, 51, "so we will carry on") == pytest.approx(asked + 20)
     assert isinstance(log[-1], Finished) and log[-1].completed is True
     # the timer held while the question waited

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.guide_helpers import cues, routine, said_in_full, says, script, starts, step
+from tests.guide_helpers import (
+    cues,
+    narration_end,
+    routine,
+    said_in_full,
+    says,
+    script,
+    starts,
+    step,
+)
 from voice_guide.dialog.actions import Say, StepStarted
 from voice_guide.dialog.events import CommandHeard, SpeechFinished, Start
 from voice_guide.dialog.guide import Guide
@@ -65,8 +74,7 @@ def test_cautions_are_said_in_full_before_the_count_starts(commands: list[str]) 
     r = routine(step("a", reps=(3, 4, 10)))
     plain = simulate(Guide(r))
     begin = starts(plain)[0][0]
-    narration = [a for a in plain if isinstance(a, Say) and a.t == begin]
-    length = sum(speech_seconds(a.text, a.words_per_minute) for a in narration)
+    length = narration_end(plain, 1) - begin
     for k in range(int(length / 0.5)):
         at = begin + k * 0.5 + 0.1
         log = simulate(Guide(r), script(*[(at + 0.7 * i, c) for i, c in enumerate(commands)]))
@@ -105,9 +113,10 @@ def test_a_repeat_holds_the_count_and_it_goes_on_from_where_it_was() -> None:
     one = next(t for t, text in says(plain) if text == "One.")
     at = one + 13  # just after "Two."
     log = simulate(Guide(r), script((at, "say that again")))
-    repeat = [a for a in log if isinstance(a, Say) and a.t == at]
-    took = sum(speech_seconds(a.text, a.words_per_minute) for a in repeat)
     counts = [(t, text) for t, text in says(log) if text in ("One.", "Two.", "Three.", "Four.")]
+    repeat = [a for a in log if isinstance(a, Say) and at <= a.t < counts[2][0]]
+    assert repeat[0].text.startswith("Step one of one")  # "Two." was a count: the step again
+    took = sum(speech_seconds(a.text, a.words_per_minute) for a in repeat)
     assert [text for _, text in counts] == ["One.", "Two.", "Three.", "Four."]
     assert counts[2][0] == pytest.approx(at + took + (24 - 13))  # 11 s of the count were left
     assert counts[3][0] - counts[2][0] == pytest.approx(12)

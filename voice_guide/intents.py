@@ -43,12 +43,12 @@ class Command:
 
 
 DEFAULT_PHRASES: Mapping[Intent, tuple[str, ...]] = {
-    Intent.NEXT: ("next", "next step", "go on", "skip"),
+    Intent.NEXT: ("next", "next step", "skip"),
     Intent.BACK: ("back", "go back", "previous", "previous step"),
     Intent.REPEAT: ("repeat", "again", "say again", "say that again", "repeat that", "one more time"),
     Intent.SLOWER: ("slower", "slow down", "more slowly"),
-    Intent.FASTER: ("faster", "speed up", "quicker"),
-    Intent.PAUSE: ("pause", "wait", "hold on", "stop"),
+    Intent.FASTER: ("faster", "quicker"),
+    Intent.PAUSE: ("pause", "hold on", "stop"),
     Intent.RESUME: ("resume", "continue", "go ahead", "carry on", "keep going"),
     Intent.TIME_LEFT: ("time left", "how much time", "how much time is left", "how long",
                        "how much longer"),
@@ -56,10 +56,10 @@ DEFAULT_PHRASES: Mapping[Intent, tuple[str, ...]] = {
     Intent.HELP: ("help", "what can i say"),
     Intent.RESTART: ("start over", "restart"),
     Intent.LOUDER: ("louder", "speak up"),
-    Intent.QUIETER: ("quieter", "softer"),
+    Intent.QUIETER: ("quieter", "turn it down"),
     Intent.YES: ("yes",),
     Intent.NO: ("no",),
-    Intent.QUIT: ("quit", "end session", "finish session", "exit"),
+    Intent.QUIT: ("quit", "end session", "finish session"),
 }
 
 # "step {n}" / "go to step {n}": {n} is a number word (or digits when typed).

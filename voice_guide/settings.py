@@ -13,8 +13,14 @@ class GuideSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     words_per_minute: int = Field(150, ge=60, le=400, description="Speech rate at normal pace.")
-    volume: float = Field(0.8, ge=0.1, le=1.0, description="Starting speech and cue volume.")
-    volume_step: float = Field(0.1, gt=0, le=0.5)
+    volume: float = Field(
+        0.5, ge=0.1, le=1.0,
+        description="Starting speech and cue volume (linear); taken as the nearest step of the "
+        "volume ladder, so 0.5 is two steps below the loudest.",
+    )
+    volume_step_db: float = Field(
+        3.0, ge=1.0, le=10.0, description="How many decibels 'louder' and 'quieter' change."
+    )
     auto_advance: bool = Field(True, description="Move on by itself when a step's timer ends.")
     reminder_after_s: float = Field(
         60.0, gt=0, le=3600,

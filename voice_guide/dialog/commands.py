@@ -23,6 +23,9 @@ def take(g: Guide, cmd: Command) -> None:
     if g.mode is Mode.CLOSING:
         return  # the closing words and the summary go on
     if g.mode is Mode.ASKING_QUIT:
+        if cmd.intent is Intent.REPEAT:  # the question again; it still waits for yes or no
+            g._reply(g.lang.t("quit_question"))
+            return
         if cmd.intent is Intent.YES:
             g._close([g.lang.t("quit_yes")], completed=False)
             return
@@ -74,9 +77,9 @@ def _dispatch(g: Guide, cmd: Command) -> None:
         case Intent.HELP:
             g._reply(N.help_sentence(g.phrases, g.lang))
         case Intent.LOUDER:
-            _change_volume(g, +g.settings.volume_step)
+            _change_volume(g, -1)
         case Intent.QUIETER:
-            _change_volume(g, -g.settings.volume_step)
+            _change_volume(g, +1)
         case Intent.QUIT:
             g._hold(Mode.ASKING_QUIT)
             g._reply(g.lang.t("quit_question"))
@@ -89,14 +92,28 @@ def _dispatch(g: Guide, cmd: Command) -> None:
 
 
 def _repeat(g: Guide) -> None:
-    if g.mode in (Mode.INTRO, Mode.NARRATING) and g.agenda is not None:
+    """Say again what the person last heard (a sentence cut off: all of it).
+
+    In a narration (the introduction or a step's sentences) it goes on from that sentence;
+    an answer is said again; otherwise (after the step's narration, a cue, a count or a
+    reminder) the whole step is said again, its timer running (a count holds meanwhile)."""
+    heard = g._talk.last_heard(g._now)
+    agenda = g.agenda
+    if g.mode in (Mode.INTRO, Mode.NARRATING) and agenda is not None:
         g._interrupt()
-        g.agenda.restart()
+        if heard is not None and heard.kind == "line" and heard.line < len(agenda.lines) \
+                and agenda.lines[heard.line].text == heard.text:
+            agenda.done = min(agenda.done, heard.line)
+        elif heard is not None and heard.kind in ("reply", "lead"):
+            g._say(heard.text, heard.kind)
         g._say_agenda()
+        return
+    if heard is not None and heard.kind == "reply":
+        g._reply(heard.text)
         return
     step = g.step
     lines = (N.step_lines(step, g.index + 1, g.total, g.lang, g.routine.sides_of) if step is not None
-             else g.agenda.lines if g.agenda is not None else [])
+             else agenda.lines if agenda is not None else [])
     g._interrupt()
     for line in lines:  # on a counted step the count holds meanwhile
         g._say(line.text, "reply")
@@ -133,11 +150,14 @@ def _resume(g: Guide) -> None:
     g._reply(g.lang.t("resuming"))  # then the narration goes on where it was cut
 
 
-def _change_volume(g: Guide, delta: float) -> None:
-    new = round(min(1.0, max(0.1, g.volume + delta)), 3)
-    if new == g.volume:
-        g._reply(g.lang.t("loudest" if delta > 0 else "quietest"))
+def _change_volume(g: Guide, down: int) -> None:
+    """One step along the volume ladder (index 0 is the loudest); at either end, say so."""
+    louder = down < 0
+    new = min(len(g.volume_levels) - 1, max(0, g.volume_step + down))
+    if new == g.volume_step:
+        g._reply(g.lang.t("loudest" if louder else "quietest"))
         return
-    g.volume = new
-    g._emit(VolumeChanged(g._now, new))
-    g._reply(g.lang.t("louder" if delta > 0 else "quieter"))
+    g.volume_step = new
+    g.volume = g.volume_levels[new]
+    g._emit(VolumeChanged(g._now, g.volume))
+    g._reply(g.lang.t("louder" if louder else "quieter"))

@@ -12,7 +12,7 @@ together are said as one; a session nobody answers ends by itself.
 
 from __future__ import annotations
 
-from voice_guide.dialog import answers, commands
+from voice_guide.dialog import answers, commands, volume
 from voice_guide.dialog import narration as N
 from voice_guide.dialog.actions import (
     Action,
@@ -21,6 +21,7 @@ from voice_guide.dialog.actions import (
     Listen,
     Resumed,
     StepStarted,
+    VolumeChanged,
 )
 from voice_guide.dialog.agenda import Agenda
 from voice_guide.dialog.events import CommandHeard, Event, SpeechFinished, Start, Tick
@@ -57,7 +58,9 @@ class Guide:
         self.index = -1  # current step, 0-based; -1 during the introduction
         self._first = start_at  # the step the introduction leads to
         self.pace = self.settings.pace
-        self.volume = self.settings.volume
+        self.volume_levels = volume.ladder(self.settings.volume_step_db)
+        self.volume_step = volume.nearest(self.volume_levels, self.settings.volume)
+        self.volume = self.volume_levels[self.volume_step]
         self.completed: bool | None = None
         self.timer: StepTimer | None = None
         self.agenda: Agenda | None = None
@@ -134,6 +137,8 @@ class Guide:
     def _start(self) -> None:
         self._began = self._now
         self._set_mode(Mode.INTRO)
+        if abs(self.volume - self.settings.volume) > 0.01:  # the player starts on the step
+            self._emit(VolumeChanged(self._now, self.volume))
         if self.start_at == 0 and not self.resumed:
             lines = N.intro_lines(self.routine, self.lang, self.words_per_minute, self.pace)
         else:
@@ -192,10 +197,10 @@ class Guide:
             self._close([self.lang.t("inactive_end")], completed=False, summary=False)
 
     def _speech_finished(self, uid: int) -> None:
-        kind = self._talk.finished(uid)
-        if kind is None:
+        done = self._talk.finished(self._now, uid)
+        if done is None:
             return  # cut off earlier, or unknown: nothing waits for it
-        if kind[0] == "line" and self.agenda is not None and kind[1] == self.agenda.done:
+        if done.kind == "line" and self.agenda is not None and done.line == self.agenda.done:
             self.agenda.done += 1
         if not self._talk.busy:
             self._on_idle()
@@ -348,4 +353,4 @@ class Guide:
             self._say(self.agenda.lines[i].text, "line", i)
 
     def _say(self, text: str, kind: Kind, line: int = -1) -> None:
-        self._talk.say(self._now, self.lang.spell(text), self.words_per_minute, kind, line)
+        self._talk.say(self._now, self.lang.spell(text), self.words_per_minute, kind, line, text)
