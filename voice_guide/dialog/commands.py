@@ -94,29 +94,37 @@ def _dispatch(g: Guide, cmd: Command) -> None:
 def _repeat(g: Guide) -> None:
     """Say again what the person last heard (a sentence cut off: all of it).
 
-    In a narration (the introduction or a step's sentences) it goes on from that sentence;
-    an answer is said again; otherwise (after the step's narration, a cue, a count or a
-    reminder) the whole step is said again, its timer running (a count holds meanwhile)."""
+    In a narration (the introduction or a step's sentences) it goes on from that sentence.
+    An answer or a cue being said or just said is said again. Otherwise (after the step's
+    narration, a count or a reminder, or long after an answer) the whole step is said again,
+    its timer running (a count holds meanwhile)."""
     heard = g._talk.last_heard(g._now)
+    again = heard is not None and heard.kind in ("reply", "cue") and g._talk.recent(g._now)
     agenda = g.agenda
     if g.mode in (Mode.INTRO, Mode.NARRATING) and agenda is not None:
         g._interrupt()
         if heard is not None and heard.kind == "line" and heard.line < len(agenda.lines) \
                 and agenda.lines[heard.line].text == heard.text:
             agenda.done = min(agenda.done, heard.line)
-        elif heard is not None and heard.kind in ("reply", "lead"):
-            g._say(heard.text, heard.kind)
+        elif again and heard is not None:
+            g._say(heard.text, "reply")
         g._say_agenda()
         return
-    if heard is not None and heard.kind == "reply":
+    if again and heard is not None:
         g._reply(heard.text)
         return
-    step = g.step
-    lines = (N.step_lines(step, g.index + 1, g.total, g.lang, g.routine.sides_of) if step is not None
-             else agenda.lines if agenda is not None else [])
     g._interrupt()
-    for line in lines:  # on a counted step the count holds meanwhile
-        g._say(line.text, "reply")
+    if heard is not None and heard.kind == "recap" and heard.line < len(g._recap) \
+            and g._recap[heard.line] == heard.text:  # cut while saying the step again
+        first = heard.line
+    else:
+        step = g.step
+        lines = (N.step_lines(step, g.index + 1, g.total, g.lang, g.routine.sides_of)
+                 if step is not None else agenda.lines if agenda is not None else [])
+        g._recap = [line.text for line in lines]
+        first = 0
+    for i in range(first, len(g._recap)):  # on a counted step the count holds meanwhile
+        g._say(g._recap[i], "recap", i)
 
 
 def _change_pace(g: Guide, delta: float) -> None:

@@ -73,6 +73,7 @@ class Guide:
         self._mode_since = 0.0
         self._overtime = 0.0  # real seconds waiting for "next" after the step's time was up
         self._ledger = WorkLedger()
+        self._recap: list[str] = []  # the step's sentences as last said again on request
 
     # ----------------------------------------------------------------- queries
     @property

@@ -21,6 +21,6 @@ class Mode(Enum):
 QUIET = frozenset({Mode.WAITING, Mode.PAUSED, Mode.ASKING_QUIT})
 """Modes that wait for the user: reminders, the answer timeout and the inactivity limit apply."""
 
-Kind = Literal["line", "lead", "reply", "cue", "count", "reminder"]
+Kind = Literal["line", "lead", "reply", "cue", "count", "reminder", "recap"]
 """What an utterance is: a narration line, a lead-in, an answer, a cue sentence, a count, a
-reminder."""
+reminder, or a line of the step said again after its narration ("say that again")."""

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from voice_guide.dialog.actions import Action, Listen, Say, StopSpeech
 from voice_guide.dialog.modes import Kind
 
-REPEAT_GRACE_S = 1.5
+RECENT_S = 10.0
+"""An answer or a cue ended less than this long ago is what "say that again" asks for."""
+REPEAT_GRACE_S = 1.2
 """"say that again" heard this soon after a sentence began at the natural end of the one
 before means that one: the person started asking while it was still being said."""
 
@@ -37,6 +39,7 @@ class Talk:
         self._began = 0.0  # when the utterance playing now began
         self._follows: Utterance | None = None  # what ended just as it began (None: a cut)
         self.last_done: Utterance | None = None  # the last utterance heard to its end
+        self.last_done_at = 0.0
 
     def take(self) -> list[Action]:
         out, self.out = self.out, []
@@ -78,9 +81,14 @@ class Talk:
         done = self.inflight.pop(uid, None)
         if done is not None:
             self.last_done = done
+            self.last_done_at = t
             self._follows = done
             self._began = t
         return done
+
+    def recent(self, t: float) -> bool:
+        """Something is being said now, or the last sentence ended less than RECENT_S ago."""
+        return self.busy or t - self.last_done_at < RECENT_S
 
     def last_heard(self, t: float) -> Utterance | None:
         """The sentence the person last heard, as of ``t``: the one playing now (whole, though
