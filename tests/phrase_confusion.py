@@ -8,6 +8,7 @@ what a person used to the old phrases may still say) are spoken too; the right a
 them is nothing.
 
     .venv/bin/python -m tests.phrase_confusion [--table old|new|both] [--cache /tmp/asr-dev/cache]
+    .venv/bin/python -m tests.phrase_confusion --lang ko   # the shipped Korean phrases, Vosk
 
 Rows are what was said (intent), columns what was heard ("-" nothing). Then the pairs of
 different consequence heard for one another, with the phrases.
@@ -23,7 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from bench import noise, synth
-from tests.asr_devset import EN_VOICES
+from bench.voices import Voice
+from tests.asr_devset import EN_VOICES, KO_VOICES
 from voice_guide.asr.factory import make_recognizer
 from voice_guide.intents import DEFAULT_TABLE, Intent, PhraseTable
 from voice_guide.ports import SAMPLE_RATE
@@ -50,6 +52,8 @@ OLD_PHRASES: dict[Intent, tuple[str, ...]] = {
 }
 """The table before issue 8 (main at cd5105c)."""
 
+MOVES = frozenset({"next", "back", "goto", "restart", "quit", "yes"})
+"""Intents of consequence: they move through the routine or end the session."""
 GOTO_SAMPLE = ("step three", "go to step five", "step twelve")
 SNR_DB = 10.0
 SEED = 4242
@@ -59,12 +63,15 @@ def _old_table() -> PhraseTable:
     return PhraseTable(phrases=OLD_PHRASES)
 
 
-def _spoken(table: PhraseTable) -> list[tuple[str, str]]:
+def _spoken(table: PhraseTable, probes: bool = True) -> list[tuple[str, str]]:
     """(phrase, intent said) for every phrase of ``table`` and every old phrase it dropped."""
     out = [(p, c.intent.value) for p, c in sorted(table.lookup.items())
            if c.intent is not Intent.GOTO]
     out += [(p, "goto") for p in GOTO_SAMPLE if p in table.lookup]
-    for intent, phrases in OLD_PHRASES.items():
+    gotos = [p for p, c in sorted(table.lookup.items()) if c.intent is Intent.GOTO]
+    if not any(p in table.lookup for p in GOTO_SAMPLE):
+        out += [(p, "goto") for p in gotos[:: max(1, len(gotos) // 3)][:3]]
+    for intent, phrases in OLD_PHRASES.items() if probes else ():
         out += [(p, f"({intent.value})") for p in phrases if table.parse(p) is None]
     return out
 
@@ -81,15 +88,23 @@ def _clip(speech: synth.Audio, condition: str, seed: int) -> bytes:
     return pcm.tobytes()
 
 
-def measure(table: PhraseTable, label: str, cache: Path) -> dict[str, Counter[tuple[str, str]]]:
+def measure(table: PhraseTable, label: str, cache: Path, lang: str = "en"
+            ) -> dict[str, Counter[tuple[str, str]]]:
     """Decode every phrase in every voice and condition; print and return the counts."""
-    recognizer, _ = make_recognizer("pocketsphinx", table=table)
+    voices: tuple[Voice, ...] = EN_VOICES
+    if lang == "ko":
+        from bench.recognition import korean_model_dir
+
+        recognizer, _ = make_recognizer("vosk", table=table, model_dir=korean_model_dir())
+        voices = KO_VOICES
+    else:
+        recognizer, _ = make_recognizer("pocketsphinx", table=table)
     by_condition: dict[str, Counter[tuple[str, str]]] = {}
     pairs: Counter[tuple[str, str, str]] = Counter()
     for condition in ("clean", "pink"):
         counts: Counter[tuple[str, str]] = Counter()
-        for n, (phrase, said) in enumerate(_spoken(table)):
-            for v, voice in enumerate(EN_VOICES):
+        for n, (phrase, said) in enumerate(_spoken(table, probes=lang == "en")):
+            for v, voice in enumerate(voices):
                 pcm = _clip(synth.speak(phrase, voice, cache), condition, SEED + 97 * n + v)
                 heard = recognizer.accept(pcm) + recognizer.flush()
                 recognizer.reset()
@@ -99,18 +114,18 @@ def measure(table: PhraseTable, label: str, cache: Path) -> dict[str, Counter[tu
                                                                  and got != "-"):
                     pairs[(said, got, f"{phrase!r} -> {heard[0].text!r}")] += 1
         by_condition[condition] = counts
-        _print_matrix(f"{label}, {condition}", counts)
+        _print_matrix(f"{label}, {condition}", counts, len(voices))
     print(f"\n{label}: phrases heard as another intent (said -> heard: count)")
     for (said, got, how), k in sorted(pairs.items(), key=lambda x: -x[1]):
         print(f"  {said:>11s} -> {got:9s} {k:2d}  {how}")
     return by_condition
 
 
-def _print_matrix(title: str, counts: Counter[tuple[str, str]]) -> None:
+def _print_matrix(title: str, counts: Counter[tuple[str, str]], voices: int) -> None:
     rows = sorted({s for s, _ in counts}, key=lambda s: (s.startswith("("), s))
     cols = sorted({g for _, g in counts if g != "-"}) + ["-"]
     short = {c: c[:5] for c in cols}
-    print(f"\n{title}: rows said, columns heard ({len(EN_VOICES)} voices per phrase)")
+    print(f"\n{title}: rows said, columns heard ({voices} voices per phrase)")
     print(f"{'':13s}" + "".join(f"{short[c]:>6s}" for c in cols) + "   right")
     for said in rows:
         total = sum(k for (s, _), k in counts.items() if s == said)
@@ -121,7 +136,9 @@ def _print_matrix(title: str, counts: Counter[tuple[str, str]]) -> None:
     total = sum(k for *_, k in said_cmds)
     right = sum(k for s, g, k in said_cmds if s == g)
     wrong = sum(k for s, g, k in said_cmds if g not in (s, "-"))
-    print(f"commands: {right}/{total} right, {wrong} taken as another intent, "
+    moving = sum(k for s, g, k in said_cmds if g not in (s, "-") and g in MOVES)
+    print(f"commands: {right}/{total} right, {wrong} taken as another intent "
+          f"({moving} of them as one that moves through the routine or ends it), "
           f"{total - right - wrong} not heard")
 
 
@@ -129,9 +146,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.phrase_confusion")
     parser.add_argument("--table", choices=("old", "new", "both"), default="both")
     parser.add_argument("--cache", default="/tmp/asr-dev/cache")
+    parser.add_argument("--lang", choices=("en", "ko"), default="en")
     args = parser.parse_args(argv)
     synth.require_tools()
     cache = Path(args.cache)
+    if args.lang == "ko":
+        from bench.languages import korean
+
+        measure(korean().table, "Korean (voice_guide/lang/ko-phrases.yaml)", cache, "ko")
+        return 0
     if args.table in ("old", "both"):
         measure(_old_table(), "before (main)", cache)
     if args.table in ("new", "both"):

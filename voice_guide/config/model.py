@@ -28,7 +28,7 @@ class UserSettings(BaseModel):
     voice: str = Field("en-us", min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_+.-]+$",
                        description="speech voice (see 'espeak-ng --voices')")
     words_per_minute: int = Field(150, ge=60, le=400, description="speech rate at normal pace")
-    volume: float = Field(0.8, ge=0.1, le=1.0, description="starting volume of speech and tones")
+    volume: float = Field(0.5, ge=0.1, le=1.0, description="starting volume of speech and tones")
     pace: float = Field(1.0, ge=0.5, le=2.0, description="starting pace as a time factor "
                         "(1.25 = steps take a quarter longer)")
     earcons: bool = Field(True, description="short tones at halfway, one minute left and the "
