@@ -63,7 +63,11 @@ def _old_table() -> PhraseTable:
     return PhraseTable(phrases=OLD_PHRASES)
 
 
-def _spoken(table: PhraseTable, probes: bool = True) -> list[tuple[str, str]]:
+KO_OLD: dict[Intent, tuple[str, ...]] = {Intent.NEXT: ("다음", "넘어가"), Intent.REPEAT: ("다시", "반복")}
+"""Korean phrases before issue 8 that the shipped file no longer has (with those kept)."""
+
+
+def _spoken(table: PhraseTable, old: dict[Intent, tuple[str, ...]]) -> list[tuple[str, str]]:
     """(phrase, intent said) for every phrase of ``table`` and every old phrase it dropped."""
     out = [(p, c.intent.value) for p, c in sorted(table.lookup.items())
            if c.intent is not Intent.GOTO]
@@ -71,7 +75,7 @@ def _spoken(table: PhraseTable, probes: bool = True) -> list[tuple[str, str]]:
     gotos = [p for p, c in sorted(table.lookup.items()) if c.intent is Intent.GOTO]
     if not any(p in table.lookup for p in GOTO_SAMPLE):
         out += [(p, "goto") for p in gotos[:: max(1, len(gotos) // 3)][:3]]
-    for intent, phrases in OLD_PHRASES.items() if probes else ():
+    for intent, phrases in old.items():
         out += [(p, f"({intent.value})") for p in phrases if table.parse(p) is None]
     return out
 
@@ -103,7 +107,7 @@ def measure(table: PhraseTable, label: str, cache: Path, lang: str = "en"
     pairs: Counter[tuple[str, str, str]] = Counter()
     for condition in ("clean", "pink"):
         counts: Counter[tuple[str, str]] = Counter()
-        for n, (phrase, said) in enumerate(_spoken(table, probes=lang == "en")):
+        for n, (phrase, said) in enumerate(_spoken(table, OLD_PHRASES if lang == "en" else KO_OLD)):
             for v, voice in enumerate(voices):
                 pcm = _clip(synth.speak(phrase, voice, cache), condition, SEED + 97 * n + v)
                 heard = recognizer.accept(pcm) + recognizer.flush()
