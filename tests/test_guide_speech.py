@@ -7,14 +7,14 @@ import re
 import pytest
 
 from tests.guide_helpers import cues, routine, said_in_full, says, script, starts, step
-from voice_guide.dialog.actions import Listen, Say
+from voice_guide.dialog.actions import Listen, Say, StopSpeech
 from voice_guide.dialog.guide import Guide
 from voice_guide.dialog.narration import Line, without_repeats
 from voice_guide.lang import load_pack
 from voice_guide.routine.catalog import resolve
 from voice_guide.routine.loader import load_flat
 from voice_guide.routine.model import FlatRoutine
-from voice_guide.simulation import simulate
+from voice_guide.simulation import simulate, speech_seconds
 
 
 def test_cues_that_fall_together_are_one_cue_and_one_sentence() -> None:
@@ -68,6 +68,11 @@ def massage() -> FlatRoutine:
 
 
 def _check_spoken(log: list, r: FlatRoutine) -> None:
+    assert all(a.t <= b.t for a, b in zip(log, log[1:], strict=False))  # in time order
+    said = [a for a in log if isinstance(a, Say)]
+    for a, b in zip(said, said[1:], strict=False):  # each sentence is stamped when spoken
+        assert b.t >= a.t + speech_seconds(a.text, a.words_per_minute) - 1e-6 or any(
+            isinstance(x, StopSpeech) and a.t <= x.t <= b.t for x in log), (a, b)
     texts = [a.text for a in log if isinstance(a, Say)]
     listening = True
     for a in log:  # the microphone's command path is off whenever the guide talks
