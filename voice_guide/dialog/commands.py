@@ -77,9 +77,9 @@ def _dispatch(g: Guide, cmd: Command) -> None:
         case Intent.HELP:
             g._reply(N.help_sentence(g.phrases, g.lang))
         case Intent.LOUDER:
-            _change_volume(g, -1)
+            _change_volume(g, louder=True)
         case Intent.QUIETER:
-            _change_volume(g, +1)
+            _change_volume(g, louder=False)
         case Intent.QUIT:
             g._hold(Mode.ASKING_QUIT)
             g._reply(g.lang.t("quit_question"))
@@ -158,10 +158,9 @@ def _resume(g: Guide) -> None:
     g._reply(g.lang.t("resuming"))  # then the narration goes on where it was cut
 
 
-def _change_volume(g: Guide, down: int) -> None:
+def _change_volume(g: Guide, *, louder: bool) -> None:
     """One step along the volume ladder (index 0 is the loudest); at either end, say so."""
-    louder = down < 0
-    new = min(len(g.volume_levels) - 1, max(0, g.volume_step + down))
+    new = min(len(g.volume_levels) - 1, max(0, g.volume_step + (-1 if louder else 1)))
     if new == g.volume_step:
         g._reply(g.lang.t("loudest" if louder else "quietest"))
         return
