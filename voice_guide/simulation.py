@@ -18,9 +18,9 @@ from voice_guide.dialog.guide import Guide
 from voice_guide.script_file import ScriptLine
 from voice_guide.speech.duration import speaking_s
 
-SENTENCE_GAP_S = 0.25
-"""The pause between two sentences. The guide adds none of its own: this is the player's
-(the end of one sentence's audio to the start of the next)."""
+SENTENCE_GAP_S = 0.28
+"""The pause between two sentences, from the end of one sentence's audio to the start of the
+next. The guide adds none of its own: this is the player's (speech/tts_worker spaces them so)."""
 DEFAULT_LIMIT_S = 6 * 3600.0
 
 
