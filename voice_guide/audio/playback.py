@@ -44,9 +44,11 @@ FloatArray = npt.NDArray[np.float32]
 Kind = Literal["speech", "cue", "urgent"]
 
 POLL_S = 0.02  # how often a waiting caller looks at its stop flag
-# Output buffer asked of PortAudio. 0.3 s before issue 8; 0.1 s showed no underrun through
-# PulseAudio with a CPU hog on every core (see notes / latency_probe).
-OUTPUT_LATENCY_S = 0.1
+# Output buffer asked of PortAudio: everything already in it still plays after a stop, and a
+# new sound waits behind it. 0.3 s before issue 8. Measured through PulseAudio (python -m
+# voice_guide.audio.latency_probe): 0 underruns in 20 s at 0.05 s with two busy processes
+# beside it; 1 in 15 s with four on a machine already at load 6; 14 at 0.03 s.
+OUTPUT_LATENCY_S = 0.05
 # espeak-ng and the cue tones make 22.05 kHz, so nothing is converted on the way; the device
 # (or PulseAudio) converts from there. Devices that refuse it get their own rate (libsoxr).
 PREFERRED_RATE = 22_050
@@ -68,6 +70,8 @@ class Playing:
         self.pos = 0
         self.started = False
         self.first_dac: float | None = None  # when its first sample reaches the speaker
+        self.first_callback = -1  # the player's callback count when it started
+        self.queued_callback = -1  # ... when it was queued
         self.end_dac: float | None = None  # when its last sample has been heard
         self.cut = False
         self.consumed = threading.Event()  # all handed to the device, or cut
@@ -75,6 +79,11 @@ class Playing:
     def cancel(self) -> None:
         """Cut it at the next callback."""
         self.cut = True
+
+    @property
+    def heard(self) -> bool:
+        """Played to the end (not cut)."""
+        return self.consumed.is_set() and not self.cut
 
     def wait(self, stop: threading.Event | None = None, timeout_s: float | None = None) -> bool:
         """Block until it has been heard to the end (True) or was cut / ``stop`` set (False)."""
@@ -152,6 +161,7 @@ class PcmPlayer:
             return sound
         self._ensure_stream()
         with self._lock:
+            sound.queued_callback = self.callbacks
             self._sounds.append(sound)
         return sound
 
@@ -244,6 +254,7 @@ class PcmPlayer:
                     continue
                 sound.started = True
                 sound.first_dac = dac
+                sound.first_callback = self.callbacks
                 speech_on = speech_on or sound.kind == "speech"
                 cue_on = cue_on or sound.kind == "cue"
             chunk = sound.data[sound.pos : sound.pos + frames]
