@@ -144,20 +144,21 @@ def test_ack_tick_starts_at_the_next_callback_even_over_speech(
     warnings: list[str] = []
     cues = CuePlayer(player, warn=warnings.append)
     try:
-        before = player.callbacks
         cues.play_cue(ACK, 1.0)
-        player.stop_all()  # what the listener does when a command is taken
+        player.stop_all()  # what the listener does when a command is taken: the tick stays
         assert not said.wait(timeout_s=GUARD_S)
-        deadline = time.monotonic() + GUARD_S
-        while player.busy() and time.monotonic() < deadline:
-            time.sleep(0.01)
+        tick = cues.last_ack
+        assert tick is not None
+        assert tick.wait(timeout_s=GUARD_S), "the tick was cut"
     finally:
         cues.close()
     assert warnings == []
-    # The tick was queued after ``before`` callbacks and started in the next one (it is
-    # urgent: stop_all, issued after it, does not cut it, since it was already sounding
-    # or it is kept; either way it must have started).
-    assert player.callbacks > before
+    # Queued while speech sounded, started in the very next callback.
+    assert tick.first_callback - tick.queued_callback <= 1, (
+        tick.queued_callback, tick.first_callback)
+    assert tick.first_dac is not None
+    held = tap.read_float(tick.first_dac, int(0.05 * RATE))
+    assert float(np.max(np.abs(held))) > 0.02  # the tap holds it
 
 
 def test_stop_all_cuts_within_one_callback(

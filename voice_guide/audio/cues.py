@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from voice_guide.audio.playback import PcmPlayer
+from voice_guide.audio.playback import PcmPlayer, Playing
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +104,7 @@ class CuePlayer:
         self._queue: queue.Queue[tuple[str, float] | None] = queue.Queue()
         self._stop = threading.Event()
         self._warned = False
+        self.last_ack: Playing | None = None  # the last tick started (for tests)
         self._thread = threading.Thread(target=self._run, name="cues", daemon=True)
         self._thread.start()
 
@@ -111,7 +112,8 @@ class CuePlayer:
         """Queue cue ``kind``; ``ack`` starts at the player's next callback instead."""
         if kind == ACK:
             try:
-                self._player.start(cue_samples(ACK), CUE_RATE, volume, kind="urgent")
+                self.last_ack = self._player.start(cue_samples(ACK), CUE_RATE, volume,
+                                                   kind="urgent")
             except Exception as err:
                 self._failed(err)
             return

@@ -176,11 +176,13 @@ class PcmPlayer:
         return self.start(samples, rate, volume, kind=kind, stop=stop,
                           not_before=not_before).wait(stop)
 
-    def stop_all(self) -> None:
-        """Cut every sound at the next callback."""
+    def stop_all(self, keep_urgent: bool = True) -> None:
+        """Cut every sound at the next callback; the acknowledgment tick (``urgent``) is kept
+        unless ``keep_urgent`` is False: it is played *because* speech is being cut."""
         with self._lock:
             for sound in self._sounds:
-                sound.cut = True
+                if not (keep_urgent and sound.kind == "urgent"):
+                    sound.cut = True
 
     def busy(self, kind: Kind | None = None) -> bool:
         """Something (of ``kind``) is queued or sounding."""
