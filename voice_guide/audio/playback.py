@@ -28,6 +28,7 @@ already buffered: the stream's latency).
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from typing import Any, Literal
@@ -47,8 +48,16 @@ POLL_S = 0.02  # how often a waiting caller looks at its stop flag
 # Output buffer asked of PortAudio: everything already in it still plays after a stop, and a
 # new sound waits behind it. 0.3 s before issue 8. Measured through PulseAudio (python -m
 # voice_guide.audio.latency_probe): 0 underruns in 20 s at 0.05 s with two busy processes
-# beside it; 1 in 15 s with four on a machine already at load 6; 14 at 0.03 s.
-OUTPUT_LATENCY_S = 0.05
+# beside it; 1 in 15 s with four on a machine already at load 6; 14 at 0.03 s. But with a
+# busy Python *thread* in this process (see SWITCH_INTERVAL_S) 0.05 s still underran now and
+# then in a 3-minute run, so 0.1 s.
+OUTPUT_LATENCY_S = 0.1
+# The output callback is Python: it needs the interpreter lock, and a busy Python thread
+# (the listening thread, rendering) keeps it for the whole switch interval (5 ms by default)
+# each time. Measured through PulseAudio with one busy thread, 10 s: 8 underruns at 0.05 s,
+# 3 at 0.1 s, 0 at 0.2 s with the default interval; 0 at 0.05 s with 1 ms. The player sets
+# the process's switch interval to this (never raises it).
+SWITCH_INTERVAL_S = 0.001
 # espeak-ng and the cue tones make 22.05 kHz, so nothing is converted on the way; the device
 # (or PulseAudio) converts from there. Devices that refuse it get their own rate (libsoxr).
 PREFERRED_RATE = 22_050
@@ -113,6 +122,8 @@ class PcmPlayer:
                  latency_s: float = OUTPUT_LATENCY_S) -> None:
         self._sd = load_sounddevice()
         self._device = resolve_device(self._sd, device, "output")
+        if sys.getswitchinterval() > SWITCH_INTERVAL_S:
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
         self.tap = tap
         self._latency_s = latency_s
         try:

@@ -95,11 +95,17 @@ class Pyttsx3Synthesizer:
             return got
         self._note(f"pyttsx3 lost the sentence '{shown}' again ({why}); "
                    "using the espeak-ng program for it")
+        best = got if got is not None and got.samples.size else None
         got = render_with_cli(text, words_per_minute, self._voice)
         why = incomplete(got, text, words_per_minute)
         if why is None and got is not None:
             return got
-        raise RuntimeError(f"no engine could render '{shown}' ({why})")
+        if got is not None and got.samples.size and (best is None or got.seconds > best.seconds):
+            best = got
+        if best is None:
+            raise RuntimeError(f"no engine could render '{shown}' ({why})")
+        self._note(f"the sentence '{shown}' still looks short ({why}); saying what there is")
+        return best
 
     def _render_pyttsx3(self, text: str, words_per_minute: int) -> Rendered | None:
         self._count += 1
