@@ -89,7 +89,8 @@ class CuePlayer:
             if self._stop.is_set():
                 continue
             try:
-                self._player.play(cue_samples(kind), CUE_RATE, LEVEL * volume, self._stop)
+                self._player.play(cue_samples(kind), CUE_RATE, LEVEL * volume, self._stop,
+                                  kind="cue")
             except Exception as err:  # a cue is never worth stopping the session for
                 if not self._warned:
                     self._warned = True
