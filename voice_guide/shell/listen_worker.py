@@ -127,10 +127,10 @@ class ListenWorker:
                 self._preroll.clear()
             self._listening = on
 
-    def said(self, text: str) -> None:
-        """The guide is about to say ``text`` (for the echo veto)."""
+    def said(self, text: str, at: float | None = None) -> None:
+        """The guide is about to say ``text`` (for the echo veto); ``at``: monotonic time."""
         if self._veto is not None:
-            self._veto.said(text, time.monotonic())
+            self._veto.said(text, time.monotonic() if at is None else at)
 
     def close(self, timeout_s: float = 5.0) -> None:
         self._closing.set()
