@@ -24,17 +24,27 @@ BLOCK_N = int(SAMPLE_RATE * BLOCK_S)
 HANG_S = 30.0
 
 
-class TimedFeed:
-    """Timed microphone blocks pushed by hand; block k starts at ``t0 + k * BLOCK_S``."""
+ECHO = 300  # the microphone level of the guide's echo (the reference plays at 1000)
+PERSON = 5000  # the microphone level while a person talks
 
-    def __init__(self, t0: float) -> None:
+
+class TimedFeed:
+    """Timed microphone blocks pushed by hand; block k starts at ``t0 + k * BLOCK_S``.
+    The mic carries the echo level, and a person's level inside the ``talk`` intervals
+    (seconds from t0)."""
+
+    def __init__(self, t0: float, talk: tuple[tuple[float, float], ...] = ()) -> None:
         self.t0 = t0
+        self.talk = talk
         self.count = 0
         self._blocks: queue.Queue[tuple[bytes, float] | None] = queue.Queue()
 
     def feed(self, seconds: float) -> None:
         for _ in range(round(seconds / BLOCK_S)):
-            self._blocks.put((b"\1\0" * BLOCK_N, self.t0 + self.count * BLOCK_S))
+            a = self.count * BLOCK_S
+            level = PERSON if any(x < a + BLOCK_S and a < y for x, y in self.talk) else ECHO
+            block = np.full(BLOCK_N, level, dtype="<i2").tobytes()
+            self._blocks.put((block, self.t0 + a))
             self.count += 1
 
     def wait_taken(self) -> None:
@@ -107,16 +117,15 @@ def intents(inbox: queue.Queue[Event | None]) -> list[Intent]:
 
 def test_barge_in_listens_through_listen_off_and_sends_the_reference() -> None:
     t0 = time.monotonic() + 100.0
-    feed = TimedFeed(t0)
+    feed = TimedFeed(t0, talk=((0.4, 1.1),))
     tap = FakeTap([(t0, t0 + 5.0)])  # the guide talks for the first five seconds
     hearing = HearingFake([(1.0, "pause")])
     inbox: queue.Queue[Event | None] = queue.Queue()
-    worker = ListenWorker(feed, hearing, inbox, FakeClock(), barge_in=True, tap=tap,
-                          veto=EchoVeto(tap.read))
+    worker = ListenWorker(feed, EchoVeto(hearing), inbox, FakeClock(), barge_in=True, tap=tap)
     worker.start()
     try:
         worker.set_listening(False)  # the core says the guide is about to talk: ignored
-        worker.said("Warm the oil in your hands first.", t0)
+        worker.said("Warm the oil in your hands first.")
         feed.feed(2.0)
         feed.wait_taken()
     finally:
@@ -137,11 +146,12 @@ def test_barge_in_vetoes_a_command_word_the_guide_itself_was_saying() -> None:
     hearing = HearingFake([(1.0, "next"), (2.0, "pause"), (4.0, "next")])
     inbox: queue.Queue[Event | None] = queue.Queue()
     rejected: list[str] = []
-    worker = ListenWorker(feed, hearing, inbox, FakeClock(), barge_in=True, tap=tap,
-                          veto=EchoVeto(tap.read), on_rejected=lambda r: rejected.append(r.reason))
+    veto = EchoVeto(hearing)
+    worker = ListenWorker(feed, veto, inbox, FakeClock(), barge_in=True, tap=tap,
+                          on_rejected=lambda r: rejected.append(r.reason))
     worker.start()
     try:
-        worker.said("Say next to move on. If you need a break, say pause.", t0)
+        worker.said("Say next to move on. If you need a break, say pause.")
         feed.feed(5.0)
         feed.wait_taken()
     finally:
@@ -149,26 +159,30 @@ def test_barge_in_vetoes_a_command_word_the_guide_itself_was_saying() -> None:
     # "next" over "say next to move on" is the guide's own voice; "pause" is in the same
     # sentence and also vetoed; "next" after the speaker went quiet is the person's.
     assert intents(inbox) == [Intent.NEXT]
-    assert [h.command.intent for h in worker.vetoed] == [Intent.NEXT, Intent.PAUSE]
+    assert [h.command.intent for h in veto.vetoed] == [Intent.NEXT, Intent.PAUSE]
     assert rejected == ["the guide's own voice"] * 2
 
 
-def test_barge_in_takes_a_command_that_is_not_in_the_sentence_being_said() -> None:
+def test_barge_in_takes_a_person_over_the_guide_and_vetoes_the_echo_alone() -> None:
     t0 = time.monotonic() + 100.0
-    feed = TimedFeed(t0)
+    feed = TimedFeed(t0, talk=((0.4, 1.1), (1.9, 2.6)))
     tap = FakeTap([(t0, t0 + 10.0)])
-    hearing = HearingFake([(1.0, "stop"), (2.5, "slower")])
+    # "faster" at 3.9 s comes with no more sound than the echo: what is left of the guide's
+    # own voice, made into a word by the recognizer.
+    hearing = HearingFake([(1.0, "stop"), (2.5, "slower"), (3.9, "faster")])
     inbox: queue.Queue[Event | None] = queue.Queue()
-    worker = ListenWorker(feed, hearing, inbox, FakeClock(), barge_in=True, tap=tap,
-                          veto=EchoVeto(tap.read))
+    veto = EchoVeto(hearing)
+    worker = ListenWorker(feed, veto, inbox, FakeClock(), barge_in=True, tap=tap)
     worker.start()
     try:
-        worker.said("Say next to move on.", t0)
-        feed.feed(3.0)
+        worker.said("Say next to move on.")
+        feed.feed(4.0)
         feed.wait_taken()
     finally:
         worker.close(HANG_S)
-    assert intents(inbox) == [Intent.PAUSE, Intent.SLOWER] and worker.vetoed == []
+    assert intents(inbox) == [Intent.PAUSE, Intent.SLOWER]
+    assert [h.command.intent for h in veto.vetoed] == [Intent.FASTER]
+    assert veto.echo_gain is not None and abs(veto.echo_gain - ECHO / 1000) < 0.01
 
 
 def test_half_duplex_keeps_a_command_said_right_after_the_guide_stops() -> None:

@@ -1,34 +1,50 @@
-"""The last line against the guide hearing itself during barge-in.
+"""The last line against the guide hearing itself during barge-in: a Hearing wrapper.
 
-The echo canceller removes most of the guide's voice from the microphone, but a sentence
-such as "Say next to move on." carries a command word, and what little echo is left could
-still be taken for "next". The veto drops a command when both hold:
+The echo canceller removes most of the guide's voice from the microphone, but not all of
+it: what is left still reaches the recognizer, which now and then makes a word of it (on
+the test server, "pause" and "hold" out of the guide's own sentences). And a sentence
+such as "Say next to move on." carries a command word itself. ``EchoVeto`` sits in front of
+any :class:`voice_guide.ports.Hearing`, sees the same microphone and reference blocks, and
+drops a command heard while the speaker was playing (over at least ``PLAYING_SHARE`` of
+the phrase) when either holds:
 
-- the speaker was playing over most of the stretch where the command was said (the tap
-  knows), and
-- every word of the command's phrase is in a sentence the guide started saying shortly
-  before (it knows what it said).
+- every word of its phrase is in a sentence the guide started saying in the last
+  ``SAID_WINDOW_S`` (``said()``; live sessions know what they say), or
+- the microphone was not louder than the guide's echo alone would make it: the echo's
+  level is learned all the time while the speaker plays (a low percentile of the ratio of
+  microphone to reference level over quarter-second windows, so the windows where a
+  person talked do not count), and a person talking over the guide adds to it
+  (``NEAR_END_MARGIN``).
 
-A person who says "next" over "say next to move on" is vetoed too (the phrase is in the
-sentence): they repeat it once the sentence ends, or say another phrase for the same thing.
-Any other command over the guide's voice goes through.
+A command said while the speaker is quiet is never touched. A person who says "next" over
+"say next to move on", or who speaks more softly than the guide's echo, is vetoed: they say
+it again once the sentence ends. Works on the blocks alone, so ``listen --file --reference``
+and the benchmark can wrap their hearing the same way.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import deque
-from collections.abc import Callable
 
 import numpy as np
 
-#: How long after a sentence starts its words count (a long sentence plus the room's tail).
-SAID_WINDOW_S = 60.0
-#: int16 level above which the reference counts as sound.
-SOUND_LEVEL = 8
-#: Share of the command's stretch the speaker must have been playing for the veto.
-PLAYING_SHARE = 0.3
+from voice_guide.ports import SAMPLE_RATE, Heard, Rejected
+
+SAID_WINDOW_S = 60.0  # a long sentence queued behind others, plus the room's tail
+SOUND_RMS = 60.0  # int16 RMS of a 20 ms reference frame that counts as the speaker playing
+PLAYING_SHARE = 0.3  # share of the phrase's frames with the speaker playing for a veto
+NEAR_END_MARGIN = 1.5  # mic level over the learned echo level that means a person talks
+HISTORY_S = 8.0  # audio kept to judge a phrase (phrases are short; recognizers lag a little)
+WINDOW_S = 0.25  # windows over which the echo's level is learned
+LEARN_WINDOWS = 40  # windows pooled (the last ten seconds of playing)
+MIN_LEARNED = 8  # windows needed before the level test is used (two seconds of playing)
+LEARN_PERCENTILE = 20  # low: windows where a person talked over the guide only raise it
+FRAME = SAMPLE_RATE // 50  # 20 ms
+MARGIN_S = 0.15  # the span judged is widened by this on both sides (alignment, reverb)
+VETO_REASON = "the guide's own voice"
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 
@@ -37,49 +53,144 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-class EchoVeto:
-    """Remembers what the guide said; judges commands heard while it was playing."""
+def _rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if x.size else 0.0
 
-    def __init__(self, read_reference: Callable[[float, int], bytes], rate: int = 16_000,
-                 window_s: float = SAID_WINDOW_S) -> None:
-        self._read = read_reference
-        self._rate = rate
-        self._window_s = window_s
+
+class EchoVeto:
+    """A Hearing in front of another: the same calls, with the guide's own voice vetoed."""
+
+    def __init__(self, inner: object) -> None:
+        self._inner = inner
+        self.name = str(getattr(inner, "name", "hearing"))
+        self.unknown_words = list(getattr(inner, "unknown_words", None) or [])
         self._lock = threading.Lock()
         self._said: deque[tuple[float, frozenset[str]]] = deque()
-        self.vetoed = 0
+        keep = int(HISTORY_S * SAMPLE_RATE)
+        self._mic: deque[np.ndarray] = deque()
+        self._ref: deque[np.ndarray] = deque()
+        self._kept = 0
+        self._keep = keep
+        self._fed = 0  # samples fed so far
+        self._ratios: deque[float] = deque(maxlen=LEARN_WINDOWS)
+        self._window_mic: list[np.ndarray] = []
+        self._window_ref: list[np.ndarray] = []
+        self._window_n = 0
+        self._rejected: list[Rejected] = []
+        self.vetoed: list[Heard] = []
 
-    def said(self, text: str, at: float) -> None:
-        """The guide is about to say ``text`` (``at``: time.monotonic())."""
+    # -- what the live session tells it ------------------------------------------------
+
+    def said(self, text: str, at: float | None = None) -> None:
+        """The guide is about to say ``text`` (``at``: time.monotonic(), default now)."""
+        now = time.monotonic() if at is None else at
         with self._lock:
-            self._said.append((at, frozenset(words(text))))
-            while self._said and self._said[0][0] < at - self._window_s:
+            self._said.append((now, frozenset(words(text))))
+            while self._said and self._said[0][0] < now - SAID_WINDOW_S:
                 self._said.popleft()
 
-    def playing_share(self, start: float, end: float) -> float:
-        """Share of [start, end) (monotonic) in which the speaker made sound."""
-        n = int((end - start) * self._rate)
-        if n <= 0:
-            return 0.0
-        ref = np.frombuffer(self._read(start, n), dtype="<i2")
-        if ref.size == 0:
-            return 0.0
-        hop = self._rate // 50  # 20 ms frames
-        frames = ref[: ref.size // hop * hop].reshape(-1, hop) if ref.size >= hop else (
-            ref.reshape(1, -1))
-        loud = np.max(np.abs(frames.astype(np.int32)), axis=1) > SOUND_LEVEL
-        return float(np.mean(loud))
+    @property
+    def echo_gain(self) -> float | None:
+        """Learned microphone level over reference level while the speaker plays (None until
+        MIN_LEARNED windows)."""
+        if len(self._ratios) < MIN_LEARNED:
+            return None
+        return float(np.percentile(list(self._ratios), LEARN_PERCENTILE))
 
-    def is_echo(self, phrase: str, start: float, end: float) -> bool:
-        """True when ``phrase`` heard over [start, end) is most likely the guide's own voice."""
-        said = set(words(phrase))
-        if not said:
-            return False
+    # -- the Hearing calls -------------------------------------------------------------
+
+    def accept(self, pcm: bytes, reference: bytes | None = None) -> list[Heard]:
+        mic = np.frombuffer(pcm, dtype="<i2").astype(np.float32)
+        ref = (np.frombuffer(reference, dtype="<i2").astype(np.float32)
+               if reference is not None else np.zeros_like(mic))
+        if ref.size != mic.size:
+            ref = np.resize(ref, mic.size) if ref.size else np.zeros_like(mic)
+        self._remember(mic, ref)
+        found: list[Heard] = self._inner.accept(pcm, reference)  # type: ignore[attr-defined]
+        return self._judge(found)
+
+    def flush(self) -> list[Heard]:
+        return self._judge(self._inner.flush())  # type: ignore[attr-defined]
+
+    def reset(self) -> None:
+        self._inner.reset()  # type: ignore[attr-defined]
+
+    def take_rejected(self) -> list[Rejected]:
+        take = getattr(self._inner, "take_rejected", None)
+        inner: list[Rejected] = take() if take is not None else []
+        out, self._rejected = [*self._rejected, *inner], []
+        return out[-10:]
+
+    def close(self) -> None:
+        close = getattr(self._inner, "close", None)
+        if close is not None:
+            close()
+
+    def __getattr__(self, name: str) -> object:  # stage_cpu_s, sentence, ...
+        return getattr(self._inner, name)
+
+    # -- inside ------------------------------------------------------------------------
+
+    def _remember(self, mic: np.ndarray, ref: np.ndarray) -> None:
+        self._mic.append(mic)
+        self._ref.append(ref)
+        self._kept += mic.size
+        self._fed += mic.size
+        while self._mic and self._kept - self._mic[0].size >= self._keep:
+            self._kept -= self._mic.popleft().size
+            self._ref.popleft()
+        self._window_mic.append(mic)
+        self._window_ref.append(ref)
+        self._window_n += mic.size
+        if self._window_n >= WINDOW_S * SAMPLE_RATE:
+            m = np.concatenate(self._window_mic)
+            r = np.concatenate(self._window_ref)
+            self._window_mic, self._window_ref, self._window_n = [], [], 0
+            if self._playing_share(r) > 0.8:
+                self._ratios.append(_rms(m) / max(_rms(r), 1.0))
+
+    def _span(self, back_start: float, back_end: float) -> tuple[np.ndarray, np.ndarray]:
+        """Mic and reference from ``back_start`` to ``back_end`` seconds before the newest
+        sample (widened by MARGIN_S)."""
+        mic = np.concatenate(list(self._mic)) if self._mic else np.zeros(0, np.float32)
+        ref = np.concatenate(list(self._ref)) if self._ref else np.zeros(0, np.float32)
+        a = max(0, mic.size - int((back_start + MARGIN_S) * SAMPLE_RATE))
+        b = max(a, mic.size - max(0, int((back_end - MARGIN_S) * SAMPLE_RATE)))
+        return mic[a:b], ref[a:b]
+
+    @staticmethod
+    def _playing_share(ref: np.ndarray) -> float:
+        n = ref.size // FRAME
+        if n == 0:
+            return 0.0
+        frames = ref[: n * FRAME].reshape(n, FRAME).astype(np.float64)
+        return float(np.mean(np.sqrt(np.mean(frames**2, axis=1)) > SOUND_RMS))
+
+    def _judge(self, found: list[Heard]) -> list[Heard]:
+        kept: list[Heard] = []
+        for heard in found:
+            if self._is_echo(heard):
+                self.vetoed.append(heard)
+                self._rejected.append(Rejected(heard.text, heard.command.intent, VETO_REASON))
+            else:
+                kept.append(heard)
+        return kept
+
+    def _is_echo(self, heard: Heard) -> bool:
+        # Where the phrase was, counted back from the newest sample fed: the recognizer
+        # emitted it ``emitted_at - start`` seconds of audio after it began.
+        back_start = max(0.0, heard.emitted_at - heard.start)
+        back_end = max(0.0, heard.emitted_at - heard.end)
+        mic, ref = self._span(back_start, back_end)
+        if self._playing_share(ref) < PLAYING_SHARE:
+            return False  # said while the speaker was quiet: a person
+        phrase = set(words(heard.command.phrase))
+        now = time.monotonic()
         with self._lock:
-            sentences = [w for at, w in self._said if at <= end and at >= end - self._window_s]
-        if not any(said <= sentence for sentence in sentences):
-            return False
-        if self.playing_share(start, end) < PLAYING_SHARE:
-            return False
-        self.vetoed += 1
-        return True
+            sentences = [w for at, w in self._said if at >= now - SAID_WINDOW_S]
+        if phrase and any(phrase <= sentence for sentence in sentences):
+            return True
+        gain = self.echo_gain
+        if gain is None:
+            return False  # nothing learned yet: trust the echo canceller
+        return _rms(mic) < NEAR_END_MARGIN * gain * max(_rms(ref), 1.0)

@@ -7,8 +7,8 @@ Two ways of listening:
   with what the speaker played over the same instants (``tap.read``), so the echo
   canceller can take the guide's own voice out and a command said over the narration is
   heard. ``Listen(False)`` from the core changes nothing: no audio is dropped, nothing is
-  reset. A command whose words are in a sentence the guide was saying at that moment is
-  vetoed (``echo_veto.py``).
+  reset. The session wraps the hearing in ``echo_veto.EchoVeto``, which drops what is
+  left of the guide's own voice; ``said()`` tells it each sentence the guide says.
 - **Half-duplex** (``barge_in=False``): ``Listen(on=False)`` (the guide is about to talk)
   drops audio and resets the recognizer. ``Listen(on=True)`` resumes. With a playback tap
   the gate is exact: blocks are taken again from the first one in which (and a short tail
@@ -32,7 +32,6 @@ import numpy as np
 
 from voice_guide.dialog.events import CommandHeard, Event
 from voice_guide.ports import SAMPLE_RATE, AudioIn, Clock, Heard, Rejected
-from voice_guide.shell.echo_veto import EchoVeto
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +71,6 @@ class ListenWorker:
         listening: bool = False,
         barge_in: bool = False,
         tap: Reference | None = None,
-        veto: EchoVeto | None = None,
         on_heard: Callable[[Heard], None] | None = None,
         on_block: Callable[[bytes], None] | None = None,
         warn: Callable[[str], None] | None = None,
@@ -88,7 +86,6 @@ class ListenWorker:
         self._guard_s = guard_s
         self._barge_in = barge_in
         self._tap = tap
-        self._veto = veto if barge_in else None
         self._on_heard = on_heard
         self._on_block = on_block  # every microphone block, listening or not (the level meter)
         self._warn = warn or log.warning
@@ -102,7 +99,6 @@ class ListenWorker:
         self._preroll: deque[tuple[bytes, float]] = deque()
         self._closing = threading.Event()
         self.dropped_blocks = 0  # audio thrown away while the guide talked (for tests and logs)
-        self.vetoed: list[Heard] = []  # commands judged to be the guide's own voice
         self.heard: list[Heard] = []
         self.error: Exception | None = None
         self._thread = threading.Thread(target=self._run, name="listen", daemon=True)
@@ -128,9 +124,11 @@ class ListenWorker:
             self._listening = on
 
     def said(self, text: str, at: float | None = None) -> None:
-        """The guide is about to say ``text`` (for the echo veto); ``at``: monotonic time."""
-        if self._veto is not None:
-            self._veto.said(text, time.monotonic() if at is None else at)
+        """The guide is about to say ``text``: handed to a hearing that wants to know
+        (``EchoVeto``); ``at``: monotonic time, default now."""
+        tell = getattr(self._recognizer, "said", None)
+        if self._barge_in and tell is not None:
+            tell(text, at)
 
     def close(self, timeout_s: float = 5.0) -> None:
         self._closing.set()
@@ -237,19 +235,7 @@ class ListenWorker:
             found: list[Heard] = self._recognizer.accept(block, reference)  # type: ignore[attr-defined]
         else:
             found = self._recognizer.accept(block)  # type: ignore[attr-defined]
-        end_of_block = at + len(block) / 2 / SAMPLE_RATE
         for heard in found:
-            if self._veto is not None:
-                # Where the phrase was, on the monotonic clock, from how long before the
-                # end of the audio fed so far it began and ended.
-                start = end_of_block - max(0.0, heard.emitted_at - heard.start)
-                end = end_of_block - max(0.0, heard.emitted_at - heard.end)
-                if self._veto.is_echo(heard.command.phrase, start, max(end, start + 0.1)):
-                    self.vetoed.append(heard)
-                    if self._on_rejected is not None:
-                        self._on_rejected(Rejected(heard.text, heard.command.intent,
-                                                   "the guide's own voice"))
-                    continue
             self.heard.append(heard)
             if self._on_heard is not None:  # first, so the transcript shows it before the answer
                 self._on_heard(heard)

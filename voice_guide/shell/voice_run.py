@@ -146,6 +146,7 @@ def _run_voice(
     echo(sentence)
     barge_in = barge_in and front_end
     echo(listening_line(barge_in, front_end))
+    hearing = EchoVeto(recognizer) if barge_in else recognizer
     unknown = warning_line(recognizer.name, getattr(recognizer, "unknown_words", None) or [])
     if unknown is not None:
         echo(unknown)
@@ -197,11 +198,11 @@ def _run_voice(
             ).start()
 
         listener = ListenWorker(
-            mic, recognizer, inbox, clock, on_heard=heard, warn=warn, on_failure=lost_voice,
+            mic, hearing, inbox, clock, on_heard=heard, warn=warn, on_failure=lost_voice,
             on_block=feed.block if feed is not None else None,
             on_rejected=(lambda r: feed.rejected(r.text, r.intent)) if feed is not None else None,
             guard_s=GUARD_S if listen_guard_s is None else listen_guard_s,
-            barge_in=barge_in, tap=tap, veto=EchoVeto(tap.read) if barge_in else None,
+            barge_in=barge_in, tap=tap,
         )
         listener.start()
         performer = VoicePerformer(
