@@ -8,13 +8,17 @@ any :class:`voice_guide.ports.Hearing`, sees the same microphone and reference b
 drops a command heard while the speaker was playing (over at least ``PLAYING_SHARE`` of
 the phrase) when either holds:
 
-- every word of its phrase is in a sentence the guide started saying in the last
-  ``SAID_WINDOW_S`` (``said()``; live sessions know what they say), or
+- every word of its phrase is in one of the last ``SAID_KEPT`` sentences the guide started
+  speaking (``said()``, called when the speech worker starts a sentence), or
 - the microphone was not louder than the guide's echo alone would make it: the echo's
   level is learned all the time while the speaker plays (a low percentile of the ratio of
   microphone to reference level over quarter-second windows, so the windows where a
   person talked do not count), and a person talking over the guide adds to it
   (``NEAR_END_MARGIN``).
+
+- or the output stream ran dry (an underrun, ``glitches``) in the last ``GLITCH_HOLD_S``:
+  the sound that left the speaker then no longer lines up with the tap's reference, so the
+  echo canceller and the level test above cannot be trusted (seen on a busy machine).
 
 A command said while the speaker is quiet is never touched. A person who says "next" over
 "say next to move on", or who speaks more softly than the guide's echo, is vetoed: they say
@@ -28,15 +32,17 @@ import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 
 import numpy as np
 
 from voice_guide.ports import SAMPLE_RATE, Heard, Rejected
 
-SAID_WINDOW_S = 60.0  # a long sentence queued behind others, plus the room's tail
+SAID_WINDOW_S = 60.0  # the longest sentence, plus the room's tail
+SAID_KEPT = 2  # the sentence being spoken and the one before it (its tail in the room)
 SOUND_RMS = 60.0  # int16 RMS of a 20 ms reference frame that counts as the speaker playing
 PLAYING_SHARE = 0.3  # share of the phrase's frames with the speaker playing for a veto
-NEAR_END_MARGIN = 1.5  # mic level over the learned echo level that means a person talks
+NEAR_END_MARGIN = 2.0  # mic level over the learned echo level that means a person talks
 HISTORY_S = 8.0  # audio kept to judge a phrase (phrases are short; recognizers lag a little)
 WINDOW_S = 0.25  # windows over which the echo's level is learned
 LEARN_WINDOWS = 40  # windows pooled (the last ten seconds of playing)
@@ -44,6 +50,10 @@ MIN_LEARNED = 8  # windows needed before the level test is used (two seconds of 
 LEARN_PERCENTILE = 20  # low: windows where a person talked over the guide only raise it
 FRAME = SAMPLE_RATE // 50  # 20 ms
 MARGIN_S = 0.15  # the span judged is widened by this on both sides (alignment, reverb)
+#: The reference level judged is the highest over shifts of up to this much: the output's
+#: timeline can slip against the tap's (an underrun on a busy machine).
+SLIP_S = 0.3
+GLITCH_HOLD_S = 5.0  # after an output underrun, commands over the guide are not trusted
 VETO_REASON = "the guide's own voice"
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
@@ -60,8 +70,12 @@ def _rms(x: np.ndarray) -> float:
 class EchoVeto:
     """A Hearing in front of another: the same calls, with the guide's own voice vetoed."""
 
-    def __init__(self, inner: object) -> None:
+    def __init__(self, inner: object, glitches: Callable[[], int] | None = None) -> None:
+        """``glitches``: a running count of output underruns (``PcmPlayer.underruns``)."""
         self._inner = inner
+        self._glitches = glitches
+        self._glitch_count = glitches() if glitches is not None else 0
+        self._glitch_at = -1e9  # samples fed when the count last went up
         self.name = str(getattr(inner, "name", "hearing"))
         self.unknown_words = list(getattr(inner, "unknown_words", None) or [])
         self._lock = threading.Lock()
@@ -86,7 +100,8 @@ class EchoVeto:
         now = time.monotonic() if at is None else at
         with self._lock:
             self._said.append((now, frozenset(words(text))))
-            while self._said and self._said[0][0] < now - SAID_WINDOW_S:
+            while self._said and (self._said[0][0] < now - SAID_WINDOW_S
+                                  or len(self._said) > SAID_KEPT):
                 self._said.popleft()
 
     @property
@@ -97,6 +112,26 @@ class EchoVeto:
             return None
         return float(np.percentile(list(self._ratios), LEARN_PERCENTILE))
 
+    def person_talking(self, back_s: float = 1.0) -> bool:
+        """Did the microphone carry more than the guide's echo in the last ``back_s``?
+        (Unknown echo level: True, so nothing is thrown away on a guess.)"""
+        mic, ref = self._span(back_s - MARGIN_S, MARGIN_S)
+        if mic.size == 0:
+            return False
+        gain = self.echo_gain
+        if gain is None:
+            return True
+        frames = mic.size // FRAME
+        if frames == 0:
+            return False
+        m = np.sqrt(np.mean(mic[: frames * FRAME].reshape(frames, FRAME).astype(np.float64) ** 2,
+                            axis=1))
+        r = np.sqrt(np.mean(ref[: frames * FRAME].reshape(frames, FRAME).astype(np.float64) ** 2,
+                            axis=1))
+        # A person: several 20 ms frames well above both the echo and the room's floor.
+        loud = m > np.maximum(NEAR_END_MARGIN * gain * r, SOUND_RMS * 2)
+        return int(np.sum(loud)) >= 5
+
     # -- the Hearing calls -------------------------------------------------------------
 
     def accept(self, pcm: bytes, reference: bytes | None = None) -> list[Heard]:
@@ -106,6 +141,11 @@ class EchoVeto:
         if ref.size != mic.size:
             ref = np.resize(ref, mic.size) if ref.size else np.zeros_like(mic)
         self._remember(mic, ref)
+        if self._glitches is not None:
+            count = self._glitches()
+            if count != self._glitch_count:
+                self._glitch_count = count
+                self._glitch_at = self._fed
         found: list[Heard] = self._inner.accept(pcm, reference)  # type: ignore[attr-defined]
         return self._judge(found)
 
@@ -184,6 +224,8 @@ class EchoVeto:
         mic, ref = self._span(back_start, back_end)
         if self._playing_share(ref) < PLAYING_SHARE:
             return False  # said while the speaker was quiet: a person
+        if (self._fed - self._glitch_at) / SAMPLE_RATE < GLITCH_HOLD_S + back_start:
+            return True
         phrase = set(words(heard.command.phrase))
         now = time.monotonic()
         with self._lock:
@@ -193,4 +235,15 @@ class EchoVeto:
         gain = self.echo_gain
         if gain is None:
             return False  # nothing learned yet: trust the echo canceller
-        return _rms(mic) < NEAR_END_MARGIN * gain * max(_rms(ref), 1.0)
+        return _rms(mic) < NEAR_END_MARGIN * gain * max(self._slipped_ref_rms(back_start,
+                                                                               back_end), 1.0)
+
+    def _slipped_ref_rms(self, back_start: float, back_end: float) -> float:
+        """The reference's level over the span, the highest over small shifts of it."""
+        best = 0.0
+        steps = 6
+        for k in range(-steps, steps + 1):
+            shift = SLIP_S * k / steps
+            _, ref = self._span(back_start + shift, max(0.0, back_end + shift))
+            best = max(best, _rms(ref))
+        return best

@@ -96,6 +96,7 @@ class ListenWorker:
         self._resume_at = 0.0  # no tap: time.monotonic() from which audio counts again
         self._waiting_for_quiet = False  # tap, half-duplex: Listen(True) came, echo not gone
         self._reset_pending = False
+        self._quiet_reset = False  # barge-in: the guide fell quiet; reset unless a person talks
         self._preroll: deque[tuple[bytes, float]] = deque()
         self._closing = threading.Event()
         self.dropped_blocks = 0  # audio thrown away while the guide talked (for tests and logs)
@@ -111,8 +112,14 @@ class ListenWorker:
         self._thread.start()
 
     def set_listening(self, on: bool) -> None:
-        """The core's Listen action. With barge-in, listening never stops."""
+        """The core's Listen action. With barge-in, listening never stops; when the guide
+        falls quiet (``on``) the recognizer's partial utterance is dropped, unless a person
+        was talking over the end of the sentence: what the recognizer gathered while only
+        the guide spoke is what is left of its echo, and would run into the next command."""
         if self._barge_in:
+            if on:
+                with self._lock:
+                    self._quiet_reset = True
             return
         with self._lock:
             if on and not self._listening:
@@ -192,6 +199,12 @@ class ListenWorker:
             self.dropped_blocks += 1
             return
         if self._barge_in:
+            with self._lock:
+                quiet_reset, self._quiet_reset = self._quiet_reset, False
+            if quiet_reset:
+                talking = getattr(self._recognizer, "person_talking", None)
+                if talking is None or not talking():
+                    self._recognizer.reset()  # type: ignore[attr-defined]
             self._hear(block, at)
             return
         if self._tap is None:  # no knowledge of the speaker: the fixed guard

@@ -71,9 +71,6 @@ class VoicePerformer:
     def perform(self, action: Action) -> None:
         self.actions.append(action)
         if isinstance(action, Say):
-            said = getattr(self._gate, "said", None)  # the echo veto learns the sentence first
-            if said is not None:
-                said(action.text)
             self._speech.say(action)
         elif isinstance(action, CommandTaken):
             if self._earcons and self._ack:

@@ -21,6 +21,7 @@ from voice_guide.routine.model import FlatRoutine
 from voice_guide.settings import GuideSettings
 
 if TYPE_CHECKING:
+    from voice_guide.shell.listen_worker import ListenWorker
     from voice_guide.shell.live_view import LiveView, ViewFeed
 
 T = TypeVar("T")
@@ -146,7 +147,6 @@ def _run_voice(
     echo(sentence)
     barge_in = barge_in and front_end
     echo(listening_line(barge_in, front_end))
-    hearing = EchoVeto(recognizer) if barge_in else recognizer
     unknown = warning_line(recognizer.name, getattr(recognizer, "unknown_words", None) or [])
     if unknown is not None:
         echo(unknown)
@@ -166,7 +166,7 @@ def _run_voice(
              SynthOption("espeak-ng", lambda: EspeakCliSynthesizer(speaker, voice or "en-us")),
              SynthOption(SilentSynthesizer.name, SilentSynthesizer)],
             inbox, clock, volume=settings.volume, warn=warn,
-            on_speak=lambda say: _speaking(say, transcript, feed),
+            on_speak=lambda say: _speaking(say, transcript, feed, listener),
         )
         for problem in tts.start():
             warn(problem)
@@ -197,6 +197,8 @@ def _run_voice(
                 name="typed-commands", daemon=True,
             ).start()
 
+        hearing = EchoVeto(recognizer, glitches=lambda: player.underruns if player else 0) if (
+            barge_in) else recognizer
         listener = ListenWorker(
             mic, hearing, inbox, clock, on_heard=heard, warn=warn, on_failure=lost_voice,
             on_block=feed.block if feed is not None else None,
@@ -243,8 +245,11 @@ def listening_line(barge_in: bool, front_end: bool) -> str:
     return "listening: only when the guide is quiet (half-duplex)."
 
 
-def _speaking(say: Say, transcript: Callable[[str], None], feed: ViewFeed | None) -> None:
-    """The speech worker started ``say`` (on its thread)."""
+def _speaking(say: Say, transcript: Callable[[str], None], feed: ViewFeed | None,
+              listener: ListenWorker | None) -> None:
+    """The speech worker started ``say`` (on its thread); the echo veto learns its words."""
+    if listener is not None:
+        listener.said(say.text)
     transcript(timeline.text(say) or "")
     if feed is not None:
         feed.speaking(say)
