@@ -28,6 +28,7 @@ already buffered: the stream's latency).
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from typing import Any, Literal
@@ -44,9 +45,19 @@ FloatArray = npt.NDArray[np.float32]
 Kind = Literal["speech", "cue", "urgent"]
 
 POLL_S = 0.02  # how often a waiting caller looks at its stop flag
-# Output buffer asked of PortAudio. 0.3 s before issue 8; 0.1 s showed no underrun through
-# PulseAudio with a CPU hog on every core (see notes / latency_probe).
+# Output buffer asked of PortAudio: everything already in it still plays after a stop, and a
+# new sound waits behind it. 0.3 s before issue 8. Measured through PulseAudio (python -m
+# voice_guide.audio.latency_probe): 0 underruns in 20 s at 0.05 s with two busy processes
+# beside it; 1 in 15 s with four on a machine already at load 6; 14 at 0.03 s. But with a
+# busy Python *thread* in this process (see SWITCH_INTERVAL_S) 0.05 s still underran now and
+# then in a 3-minute run, so 0.1 s.
 OUTPUT_LATENCY_S = 0.1
+# The output callback is Python: it needs the interpreter lock, and a busy Python thread
+# (the listening thread, rendering) keeps it for the whole switch interval (5 ms by default)
+# each time. Measured through PulseAudio with one busy thread, 10 s: 8 underruns at 0.05 s,
+# 3 at 0.1 s, 0 at 0.2 s with the default interval; 0 at 0.05 s with 1 ms. The player sets
+# the process's switch interval to this (never raises it).
+SWITCH_INTERVAL_S = 0.001
 # espeak-ng and the cue tones make 22.05 kHz, so nothing is converted on the way; the device
 # (or PulseAudio) converts from there. Devices that refuse it get their own rate (libsoxr).
 PREFERRED_RATE = 22_050
@@ -68,6 +79,8 @@ class Playing:
         self.pos = 0
         self.started = False
         self.first_dac: float | None = None  # when its first sample reaches the speaker
+        self.first_callback = -1  # the player's callback count when it started
+        self.queued_callback = -1  # ... when it was queued
         self.end_dac: float | None = None  # when its last sample has been heard
         self.cut = False
         self.consumed = threading.Event()  # all handed to the device, or cut
@@ -75,6 +88,11 @@ class Playing:
     def cancel(self) -> None:
         """Cut it at the next callback."""
         self.cut = True
+
+    @property
+    def heard(self) -> bool:
+        """Played to the end (not cut)."""
+        return self.consumed.is_set() and not self.cut
 
     def wait(self, stop: threading.Event | None = None, timeout_s: float | None = None) -> bool:
         """Block until it has been heard to the end (True) or was cut / ``stop`` set (False)."""
@@ -104,6 +122,8 @@ class PcmPlayer:
                  latency_s: float = OUTPUT_LATENCY_S) -> None:
         self._sd = load_sounddevice()
         self._device = resolve_device(self._sd, device, "output")
+        if sys.getswitchinterval() > SWITCH_INTERVAL_S:
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
         self.tap = tap
         self._latency_s = latency_s
         try:
@@ -152,6 +172,7 @@ class PcmPlayer:
             return sound
         self._ensure_stream()
         with self._lock:
+            sound.queued_callback = self.callbacks
             self._sounds.append(sound)
         return sound
 
@@ -166,11 +187,13 @@ class PcmPlayer:
         return self.start(samples, rate, volume, kind=kind, stop=stop,
                           not_before=not_before).wait(stop)
 
-    def stop_all(self) -> None:
-        """Cut every sound at the next callback."""
+    def stop_all(self, keep_urgent: bool = True) -> None:
+        """Cut every sound at the next callback; the acknowledgment tick (``urgent``) is kept
+        unless ``keep_urgent`` is False: it is played *because* speech is being cut."""
         with self._lock:
             for sound in self._sounds:
-                sound.cut = True
+                if not (keep_urgent and sound.kind == "urgent"):
+                    sound.cut = True
 
     def busy(self, kind: Kind | None = None) -> bool:
         """Something (of ``kind``) is queued or sounding."""
@@ -244,6 +267,7 @@ class PcmPlayer:
                     continue
                 sound.started = True
                 sound.first_dac = dac
+                sound.first_callback = self.callbacks
                 speech_on = speech_on or sound.kind == "speech"
                 cue_on = cue_on or sound.kind == "cue"
             chunk = sound.data[sound.pos : sound.pos + frames]

@@ -22,6 +22,9 @@ from typing import Any
 from voice_guide.audio.playback import PcmPlayer
 from voice_guide.audio.wav_input import decode_wav_bytes
 from voice_guide.errors import MissingDependency
+from voice_guide.speech.espeak_tts import render_with_cli
+from voice_guide.speech.rendering import Pacer, Rendered, finish, incomplete
+from voice_guide.text_safety import printable
 
 ESPEAK_HINT = "sudo apt install espeak-ng"
 
@@ -31,36 +34,101 @@ def _quiet(*_args: object, **_kwargs: object) -> None:
 
 
 class Pyttsx3Synthesizer:
-    """A :class:`voice_guide.ports.Synthesizer` on pyttsx3's espeak driver."""
+    """A :class:`voice_guide.ports.Synthesizer` on pyttsx3's espeak driver.
+
+    A sentence pyttsx3 renders incompletely (see :mod:`voice_guide.speech.rendering`) is
+    rendered again by a fresh engine, then by the espeak-ng program; each failure is kept
+    for :meth:`take_failures` (the speech worker reports them)."""
 
     name = "pyttsx3"
 
     def __init__(self, player: PcmPlayer, voice: str = "en-us") -> None:
-        self._player = player
         self._stop = threading.Event()
+        self._voice = voice
         self._engine = _make_engine()  # a strong reference: the driver only holds a weak one
         _choose_voice(self._engine, voice)
         self._dir = Path(tempfile.mkdtemp(prefix="voice-guide-tts-"))
         self._count = 0
+        self._failures: list[str] = []
+        self._failures_lock = threading.Lock()
+        self._pacer = Pacer(player, self._render)
 
     def say(self, text: str, words_per_minute: int, volume: float) -> None:
         self._stop.clear()
-        self._count += 1
-        path = self._dir / f"utterance-{self._count}.wav"
-        self._claim_callback()
-        self._engine.setProperty("rate", int(words_per_minute))
-        self._engine.setProperty("volume", 1.0)  # volume is applied when playing
-        self._engine.save_to_file(text, str(path))
-        self._engine.runAndWait()
-        if self._stop.is_set() or not path.exists():
-            path.unlink(missing_ok=True)
+        rendered = self._pacer.rendering(text, words_per_minute)
+        if self._stop.is_set():
             return
-        samples, rate = decode_wav_bytes(path.read_bytes())
-        path.unlink(missing_ok=True)
-        self._player.play(samples, rate, volume, self._stop)
+        self._pacer.play(rendered, volume, self._stop)
+
+    def prepare(self, text: str, words_per_minute: int) -> None:
+        """Render ``text`` while the current sentence plays."""
+        self._pacer.prepare(text, words_per_minute)
 
     def stop(self) -> None:
         self._stop.set()
+        self._pacer.forget()
+
+    def take_failures(self) -> list[str]:
+        """Renderings that failed since the last call, one sentence each."""
+        with self._failures_lock:
+            out, self._failures = self._failures, []
+        return out
+
+    def close(self) -> None:
+        self._stop.set()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def _render(self, text: str, words_per_minute: int) -> Rendered:
+        """pyttsx3, again with a fresh engine, then the espeak-ng program."""
+        shown = printable(text if len(text) <= 60 else text[:57] + "...")
+        got = self._render_pyttsx3(text, words_per_minute)
+        why = incomplete(got, text, words_per_minute)
+        if why is None and got is not None:
+            return got
+        self._note(f"pyttsx3 lost the sentence '{shown}' ({why}); "
+                   "rendering it again with a fresh engine")
+        self._engine = _make_engine()
+        _choose_voice(self._engine, self._voice)
+        got = self._render_pyttsx3(text, words_per_minute)
+        why = incomplete(got, text, words_per_minute)
+        if why is None and got is not None:
+            return got
+        self._note(f"pyttsx3 lost the sentence '{shown}' again ({why}); "
+                   "using the espeak-ng program for it")
+        best = got if got is not None and got.samples.size else None
+        got = render_with_cli(text, words_per_minute, self._voice)
+        why = incomplete(got, text, words_per_minute)
+        if why is None and got is not None:
+            return got
+        if got is not None and got.samples.size and (best is None or got.seconds > best.seconds):
+            best = got
+        if best is None:
+            raise RuntimeError(f"no engine could render '{shown}' ({why})")
+        self._note(f"the sentence '{shown}' still looks short ({why}); saying what there is")
+        return best
+
+    def _render_pyttsx3(self, text: str, words_per_minute: int) -> Rendered | None:
+        self._count += 1
+        path = self._dir / f"utterance-{self._count}.wav"
+        try:
+            self._claim_callback()
+            self._engine.setProperty("rate", int(words_per_minute))
+            self._engine.setProperty("volume", 1.0)  # volume is applied when playing
+            self._engine.save_to_file(text, str(path))
+            self._engine.runAndWait()
+            if not path.exists():
+                return None
+            data = path.read_bytes()
+        finally:
+            path.unlink(missing_ok=True)
+        if len(data) <= 44:
+            return None
+        samples, rate = decode_wav_bytes(data)
+        return finish(text, words_per_minute, samples, rate)
+
+    def _note(self, failure: str) -> None:
+        with self._failures_lock:
+            self._failures.append(failure)
 
     def _claim_callback(self) -> None:
         """Point libespeak-ng's one process-wide synthesis callback at this engine's driver.
@@ -74,10 +142,6 @@ class Pyttsx3Synthesizer:
             from pyttsx3.drivers import _espeak
 
             _espeak.SetSynthCallback(on_synth)
-
-    def close(self) -> None:
-        self._stop.set()
-        shutil.rmtree(self._dir, ignore_errors=True)
 
 
 def _choose_voice(engine: Any, wanted: str) -> None:

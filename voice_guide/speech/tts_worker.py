@@ -107,6 +107,16 @@ class _Speaker:
     def submit(self, job: _Job) -> None:
         self._jobs.put(job)
 
+    def prepare(self, say: Say) -> None:
+        """Let the synthesizer render ``say`` ahead, while the current sentence plays."""
+        prepare = getattr(self.synth, "prepare", None)
+        if callable(prepare):
+            prepare(say.text, say.words_per_minute)
+
+    def take_failures(self) -> list[str]:
+        take = getattr(self.synth, "take_failures", None)
+        return list(take()) if callable(take) else []
+
     def stop(self) -> None:
         synth = self.synth
         if synth is not None:
@@ -162,6 +172,7 @@ class TtsWorker:
         self._option_index = 0
         self._supervisor: threading.Thread | None = None
         self.hangs = 0  # how many times a stuck synthesizer was replaced
+        self._hinted = -1  # the utterance last handed to the speaker to render ahead
 
     @property
     def engine_name(self) -> str:
@@ -235,26 +246,68 @@ class TtsWorker:
             if not dropped:
                 if self._on_speak is not None:
                     self._on_speak(request.say)
+                self._hint_next()
                 self._speak(job)
                 with self._lock:
                     self._current = None
             self._inbox.put(SpeechFinished(self._clock.now(), request.say.utterance_id))
 
-    def _speak(self, job: _Job) -> None:
+    def _hint_next(self) -> None:
+        """Tell the speaker what comes next (still queued), so it can render it ahead."""
         speaker = self._speaker
-        assert speaker is not None
-        limit = hang_limit_s(job.say.text, job.say.words_per_minute, self._slack_s)
-        deadline = time.monotonic() + limit
-        speaker.submit(job)
-        while not job.done.wait(0.05):
-            now = time.monotonic()
-            with self._lock:
-                stop_at = self._stop_at
-            if now >= deadline or (stop_at is not None and now - stop_at > STOP_GRACE_S):
-                self._recover(speaker, limit)
+        if speaker is None:
+            return
+        with self._requests.mutex:
+            upcoming = list(self._requests.queue)[:1]
+        for request in upcoming:
+            if request is None or request.generation != self._generation:
+                continue
+            key = request.say.utterance_id
+            if key != self._hinted:
+                self._hinted = key
+                speaker.prepare(request.say)
+
+    def _speak(self, job: _Job) -> None:
+        """Speak ``job``; a stuck engine is replaced and the sentence said again (once), and
+        one that raised is tried once more, so that a sentence is lost only with a warning."""
+        for attempt in (1, 2):
+            speaker = self._speaker
+            assert speaker is not None
+            limit = hang_limit_s(job.say.text, job.say.words_per_minute, self._slack_s)
+            deadline = time.monotonic() + limit
+            speaker.submit(job)
+            hung = False
+            while not job.done.wait(0.05):
+                self._hint_next()
+                now = time.monotonic()
+                with self._lock:
+                    stop_at = self._stop_at
+                if now >= deadline or (stop_at is not None and now - stop_at > STOP_GRACE_S):
+                    self._recover(speaker, limit)
+                    hung = True
+                    break
+            for failure in speaker.take_failures():
+                self._warn(failure)
+            if job.cancelled.is_set() or (not hung and job.error is None):
                 return
-        if job.error is not None and not job.cancelled.is_set():
-            self._warn(f"speech failed ({speaker.option.name}): {job.error}")
+            if not hung:
+                assert job.error is not None
+                self._warn(f"speech failed ({speaker.option.name}): {job.error}"
+                           + ("; trying the sentence again" if attempt == 1 else ""))
+            elif attempt == 1:
+                self._warn("saying the sentence again")
+            if attempt == 1:
+                job = self._retry_job(job)
+
+    def _retry_job(self, job: _Job) -> _Job:
+        """A fresh job for the same sentence (the old one may still be held by a stuck thread)."""
+        fresh = _Job(job.say, job.volume)
+        with self._lock:
+            if self._current is job:
+                self._current = fresh
+            if job.cancelled.is_set():
+                fresh.cancelled.set()
+        return fresh
 
     def _recover(self, stuck: _Speaker, limit: float) -> None:
         self.hangs += 1
