@@ -6,7 +6,7 @@ from __future__ import annotations
 from tests.audio_synth import pcm16
 from tests.frontend_scenes import barge_in_scene
 from voice_guide.frontend import FrontEndSettings, make_hearing, make_isolated_hearing
-from voice_guide.ports import Hearing, Heard
+from voice_guide.ports import Heard, Hearing
 
 
 def _feed(hearing: Hearing, mic: bytes, ref: bytes | None) -> list[Heard]:
