@@ -37,6 +37,7 @@ VARIANTS: dict[str, FrontEndSettings] = {
 THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 _current: FrontEndSettings = OFF
+_built: list[ChainHearing] = []  # the hearing of the last run, for its CPU time per stage
 
 
 class _BothPaths(ChainHearing):
@@ -58,6 +59,7 @@ def factory(engine: str, *, table: PhraseTable | None = None, model_dir: Path | 
                                  front_end=_current, naive=naive)
     if _current.denoise == "auto" and _current.enabled:
         hearing.__class__ = _BothPaths
+    _built[:] = [hearing]
     return hearing, line
 
 
@@ -74,13 +76,18 @@ def _keep(record: dict[str, Any], threshold: float) -> bool:
     return bool((path == "plain") == (float(level) > threshold))
 
 
-def _print(label: str, summary: dict[str, Any]) -> None:
+def _print(label: str, summary: dict[str, Any], audio_s: float) -> None:
     rows = summary["conditions"]
     cells = " ".join(f"{c} {r['correct']:3d}/{r['utterances']:3d} (ins {r['insertions']})"
                      for c, r in rows.items())
     sp = summary["speech"]
+    stages = ""
+    if _built and audio_s:
+        stages = " (" + ", ".join(f"{k} {v / audio_s:.3f}"
+                                  for k, v in _built[0].stage_cpu_s.items()) + ")"
     print(f"{label:10s} {cells}  false {sp['false_commands']} ({sp['false_per_hour']:.1f}/h)"
-          f" rtf {summary['rtf_cpu']:.3f}", flush=True)
+          f" rtf {summary['rtf_cpu']:.3f}{stages} peak {summary['peak_rss_mb']:.0f} MB",
+          flush=True)
 
 
 def _bargein(lang: Any, cache: Path, variant: str) -> None:
@@ -121,13 +128,14 @@ def main(argv: list[str] | None = None) -> int:
                              model_dir="", naive=False, factory=f"{__name__}:factory")
         result = worker.run(ns)  # type: ignore[arg-type]
         if variant != "auto":
-            _print(variant, score.summarize(streams, result))
+            _print(variant, score.summarize(streams, result), result["audio_s"])
             continue
         for threshold in THRESHOLDS:
-            _print(f"auto {threshold:.1f}", score.summarize(streams, _pick(result, threshold)))
+            _print(f"auto {threshold:.1f}", score.summarize(streams, _pick(result, threshold)),
+                   result["audio_s"])
         _print("auto both", score.summarize(streams, _pick(result, -1.0) | {
             "heard": {n: [{**h, "text": h["text"].split("|", 1)[1]} for h in items]
-                      for n, items in result["heard"].items()}}))
+                      for n, items in result["heard"].items()}}), result["audio_s"])
     return 0
 
 

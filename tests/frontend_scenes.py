@@ -45,7 +45,7 @@ def narration() -> Samples:
 
 
 def barge_in_scene(commands: tuple[tuple[str, str], ...], echo_db: float = 0.0,
-                   delay_ms: float = 60.0, first_at: int = 8
+                   delay_ms: float = 60.0, first_at: int = 12
                    ) -> tuple[Samples, Samples, list[Said]]:
     """Commands ((text, voice), ...) said over the narration (repeated as long as needed),
     from ``first_at`` seconds on (the canceller has adapted by then), 4 s apart.

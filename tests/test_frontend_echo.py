@@ -15,7 +15,8 @@ from voice_guide.frontend.simulated_room import echo_path
 from voice_guide.frontend.speex_echo import SpeexEcho
 from voice_guide.ports import Heard
 
-COMMANDS = (("stop", "en-us"), ("say that again", "en-us"), ("slower", "en-us"))
+COMMANDS = (("stop", "en-us"), ("say that again", "en-us"), ("slower", "en-us"),
+            ("pause", "en-us+m3"), ("next", "en-us"))
 
 
 def _hear(mic: np.ndarray, ref: np.ndarray | None, settings: FrontEndSettings) -> list[Heard]:
@@ -43,23 +44,28 @@ def _db(x: np.ndarray) -> float:
 
 
 def _matches(got: list[Heard], said: list[Said]) -> int:
-    """How many said commands were heard, right and in place; nothing else was heard."""
+    """How many said commands were heard right and in place; nothing was heard where no
+    command was said (the guide's own voice)."""
     right = 0
     for h in got:
         where = [s for s in said if s.start - 0.3 <= h.start <= s.end]
-        assert where and where[0].text == h.text, (h, said)
-        right += 1
+        assert where, (h, said)
+        right += where[0].text == h.text
     return right
 
 
 def test_commands_over_the_narration_are_heard_with_echo_cancellation() -> None:
-    mic, played, said = barge_in_scene(COMMANDS, echo_db=0.0)  # echo as loud as the command
-    assert _matches(_hear(mic, played, FrontEndSettings()), said) == len(said)
+    for echo_db in (0.0, 6.0):  # echo as loud as the command, and 6 dB louder
+        mic, played, said = barge_in_scene(COMMANDS, echo_db=echo_db)
+        # dev set (bench/frontend_tune.py bargein): 77-83% right, nothing self-triggered
+        assert _matches(_hear(mic, played, FrontEndSettings()), said) >= 3, echo_db
 
 
-def test_commands_under_a_louder_echo_are_mostly_heard() -> None:
-    mic, played, said = barge_in_scene(COMMANDS, echo_db=6.0)  # echo 6 dB louder
-    assert _matches(_hear(mic, played, FrontEndSettings()), said) >= 2
+def test_without_echo_cancellation_they_are_not() -> None:
+    mic, played, said = barge_in_scene(COMMANDS, echo_db=0.0)
+    got = _hear(mic, None, FrontEndSettings(echo_cancel=False))
+    assert sum(1 for h in got for s in said
+               if s.start - 0.3 <= h.start <= s.end and s.text == h.text) < 3
 
 
 def test_narration_alone_gives_no_command() -> None:

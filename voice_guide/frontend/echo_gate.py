@@ -11,8 +11,10 @@ residual echo, holds the person's voice; the gate opens when most of the last fe
 frames do (the canceller's own leaks last a frame or two). Other frames are brought down to the floor
 measured while the speaker was silent. Voice frames open the gate a little before them
 (a fixed look-ahead of ``LOOKAHEAD`` frames, so a command's first consonant is kept) and
-keep it open a little after. Without a real echo path (headphones, a far speaker) the
-typical loss is small and nothing is gated.
+keep it open a little after. Without a real echo path (headphones, a far speaker: the
+microphone's level while the guide plays stays near the floor) nothing is gated. While the speaker has been silent for a
+while the microphone passes as it is (the canceller's fixed filters alone cost commands
+in babble on the dev set: 27 against 32 of 118).
 """
 
 from __future__ import annotations
@@ -27,11 +29,14 @@ from voice_guide.frontend.pcm import FRAME, Int16, clip16
 _FULL = 32768.0
 ACTIVE_DBFS = -55.0  # reference frames louder than this are the guide playing
 TAIL_FRAMES = 40  # 400 ms of reverberation after the reference falls silent
+BYPASS_FRAMES = TAIL_FRAMES + 30  # later than this the canceller's output is not used
 MARGIN_DB = 15.0  # a frame losing this much less than the median echo loss holds a voice
 HANGOVER_FRAMES = 5
 LOOKAHEAD = 8  # frames (80 ms): the gate's fixed delay
 SUSTAIN, SUSTAIN_WINDOW = 4, 6  # voice frames among the last frames that open the gate
 HISTORY_FRAMES = 200  # 2 s of echo-loss history
+MIN_PLAYING_FRAMES = 50  # frames of the guide playing before the gate judges at all
+ECHO_DB = 10.0  # the microphone's median level over the floor that means echo reaches it
 RESIDUAL_PERCENTILE = 90.0  # of the canceller's output over echo-only frames
 ABOVE_RESIDUAL_DB = 6.0  # a voice must also stand this far above the residual echo
 
@@ -49,6 +54,7 @@ class EchoGate:
         self._since_active = TAIL_FRAMES + 1
         self._losses: deque[float] = deque(maxlen=HISTORY_FRAMES)
         self._residual: deque[float] = deque(maxlen=HISTORY_FRAMES)
+        self._mic: deque[float] = deque(maxlen=HISTORY_FRAMES)
         self._floor = -70.0
         self._hang = 0
         # frames waiting for the look-ahead: (audio, level, gate it?)
@@ -67,6 +73,8 @@ class EchoGate:
             self._queue = deque((a, lv, False) for a, lv, _ in self._queue)
         gate = echo and not voice and self._hang == 0
         self._hang = max(0, self._hang - 1)
+        if self._since_active > BYPASS_FRAMES:
+            out = mic  # the speaker has long been silent: the microphone as it is
         self._queue.append((out, out_db, gate))
         audio, level, gated = self._queue.popleft()
         if not gated or level <= self._floor:
@@ -83,11 +91,15 @@ class EchoGate:
             return False, False
         loss = mic_db - out_db
         self._losses.append(loss)
-        if len(self._losses) < 10:
+        self._mic.append(mic_db)
+        if len(self._mic) < MIN_PLAYING_FRAMES:
             return False, False
-        typical = float(np.median(np.fromiter(self._losses, dtype=np.float64)))
-        if typical < MARGIN_DB:
+        if float(np.median(np.fromiter(self._mic, dtype=np.float64))) < self._floor + ECHO_DB:
             return False, False  # hardly any echo reaches the microphone
+        # Before the canceller has adapted the typical loss is small and every frame is
+        # gated: commands said in the first seconds may be lost, the guide's own voice
+        # never passes.
+        typical = float(np.median(np.fromiter(self._losses, dtype=np.float64)))
         residual = (float(np.percentile(np.fromiter(self._residual, dtype=np.float64),
                                         RESIDUAL_PERCENTILE))
                     if len(self._residual) >= 10 else self._floor)
