@@ -239,3 +239,27 @@ def test_half_duplex_never_feeds_the_guides_voice_or_its_tail() -> None:
         worker.close(HANG_S)
     assert intents(inbox) == [Intent.NEXT]
     assert PREROLL_S > 1.0  # the pre-roll covers the core's round trip after the last word
+
+
+def test_barge_in_distrusts_commands_over_the_guide_after_an_output_underrun() -> None:
+    t0 = time.monotonic() + 100.0
+    feed = TimedFeed(t0, talk=((3.4, 4.1), (9.4, 10.1)))
+    tap = FakeTap([(t0, t0 + 20.0)])
+    hearing = HearingFake([(4.0, "slower"), (10.0, "faster")])
+    underruns = [0]
+    veto = EchoVeto(hearing, glitches=lambda: underruns[0])
+    inbox: queue.Queue[Event | None] = queue.Queue()
+    worker = ListenWorker(feed, veto, inbox, FakeClock(), barge_in=True, tap=tap)
+    worker.start()
+    try:
+        feed.feed(2.0)
+        feed.wait_taken()
+        underruns[0] = 1  # the output ran dry at 2 s: the reference is off for a while
+        feed.feed(8.5)
+        feed.wait_taken()
+    finally:
+        worker.close(HANG_S)
+    # "slower" (3.5-4 s), a person louder than the echo, still comes too soon after the
+    # underrun; "faster" (9.5-10 s) is well past it.
+    assert [h.command.intent for h in veto.vetoed] == [Intent.SLOWER]
+    assert intents(inbox) == [Intent.FASTER]

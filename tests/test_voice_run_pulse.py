@@ -10,6 +10,10 @@ the untimed first step; the guide must move to step 2 (timed, a few seconds) and
 The mic sink is also recorded for the whole session, and pocketsphinx must hear "go back"
 in that recording: proof that the guide's voice did reach the microphone, so only the gate
 kept it out.
+
+This is the half-duplex session (``barge_in=False``, ``--half-duplex``): the gate is the
+playback tap's (audio counts again from the first block after the speaker and its tail
+went quiet). Barge-in's own end-to-end test is ``test_bargein_pulse.py``.
 """
 
 from __future__ import annotations
@@ -80,7 +84,7 @@ class Session:
             self._feeder.start()
 
     def _play(self) -> None:
-        time.sleep(1.0)  # past the listen guard
+        time.sleep(1.0)  # well after the guide's last word
         self.played_at = time.monotonic()
         self.pulse.play_and_wait(self.command_wav)
 
@@ -103,7 +107,7 @@ def test_voice_session_advances_on_a_spoken_command_and_ignores_its_own_voice(
             code = run_voice(
                 two_steps(), GuideSettings(), engine="pocketsphinx", model_dir=None,
                 table=DEFAULT_TABLE, input_device=None, output_device=None,
-                echo=session.lines.append, listeners=[session.listen],
+                echo=session.lines.append, listeners=[session.listen], barge_in=False,
             )
         finally:
             watchdog.cancel()
