@@ -117,22 +117,26 @@ def intents(inbox: queue.Queue[Event | None]) -> list[Intent]:
 
 def test_barge_in_listens_through_listen_off_and_sends_the_reference() -> None:
     t0 = time.monotonic() + 100.0
-    feed = TimedFeed(t0, talk=((0.4, 1.1),))
+    feed = TimedFeed(t0, talk=((0.4, 1.1), (2.4, 3.1)))
     tap = FakeTap([(t0, t0 + 5.0)])  # the guide talks for the first five seconds
-    hearing = HearingFake([(1.0, "pause")])
+    # "pause" at 1 s comes before the echo's level is learned (two seconds of the guide
+    # talking): vetoed. "slower" at 3 s, a person louder than the echo: heard.
+    hearing = HearingFake([(1.0, "pause"), (3.0, "slower")])
+    veto = EchoVeto(hearing)
     inbox: queue.Queue[Event | None] = queue.Queue()
-    worker = ListenWorker(feed, EchoVeto(hearing), inbox, FakeClock(), barge_in=True, tap=tap)
+    worker = ListenWorker(feed, veto, inbox, FakeClock(), barge_in=True, tap=tap)
     worker.start()
     try:
         worker.set_listening(False)  # the core says the guide is about to talk: ignored
         worker.said("Warm the oil in your hands first.")
-        feed.feed(2.0)
+        feed.feed(3.5)
         feed.wait_taken()
     finally:
         worker.close(HANG_S)
-    assert intents(inbox) == [Intent.PAUSE]  # said over the guide's voice, and heard
+    assert intents(inbox) == [Intent.SLOWER]  # said over the guide's voice, and heard
+    assert [h.command.intent for h in veto.vetoed] == [Intent.PAUSE]
     assert hearing.inner.resets == 0 and worker.dropped_blocks == 0
-    assert len(hearing.references) == 20
+    assert len(hearing.references) == 35
     # Each block came with what the speaker played over the same instants.
     assert tap.reads[:3] == [(t0, BLOCK_N), (t0 + BLOCK_S, BLOCK_N), (t0 + 2 * BLOCK_S, BLOCK_N)]
     assert all(ref is not None and np.frombuffer(ref, "<i2").max() == 1000
@@ -165,18 +169,18 @@ def test_barge_in_vetoes_a_command_word_the_guide_itself_was_saying() -> None:
 
 def test_barge_in_takes_a_person_over_the_guide_and_vetoes_the_echo_alone() -> None:
     t0 = time.monotonic() + 100.0
-    feed = TimedFeed(t0, talk=((0.4, 1.1), (1.9, 2.6)))
+    feed = TimedFeed(t0, talk=((2.4, 3.1), (3.9, 4.6)))
     tap = FakeTap([(t0, t0 + 10.0)])
-    # "faster" at 3.9 s comes with no more sound than the echo: what is left of the guide's
+    # "faster" at 5.9 s comes with no more sound than the echo: what is left of the guide's
     # own voice, made into a word by the recognizer.
-    hearing = HearingFake([(1.0, "stop"), (2.5, "slower"), (3.9, "faster")])
+    hearing = HearingFake([(3.0, "stop"), (4.5, "slower"), (5.9, "faster")])
     inbox: queue.Queue[Event | None] = queue.Queue()
     veto = EchoVeto(hearing)
     worker = ListenWorker(feed, veto, inbox, FakeClock(), barge_in=True, tap=tap)
     worker.start()
     try:
         worker.said("Say next to move on.")
-        feed.feed(4.0)
+        feed.feed(6.0)
         feed.wait_taken()
     finally:
         worker.close(HANG_S)

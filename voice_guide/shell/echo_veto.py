@@ -20,6 +20,9 @@ the phrase) when either holds:
   the sound that left the speaker then no longer lines up with the tap's reference, so the
   echo canceller and the level test above cannot be trusted (seen on a busy machine).
 
+Until the echo's level is learned (the first ``MIN_LEARNED`` quarter seconds of the guide
+talking), every command over its voice is vetoed.
+
 A command said while the speaker is quiet is never touched. A person who says "next" over
 "say next to move on", or who speaks more softly than the guide's echo, is vetoed: they say
 it again once the sentence ends. Works on the blocks alone, so ``listen --file --reference``
@@ -234,7 +237,9 @@ class EchoVeto:
             return True
         gain = self.echo_gain
         if gain is None:
-            return False  # nothing learned yet: trust the echo canceller
+            # Nothing learned yet (the first two seconds the guide talks): a command over
+            # its voice cannot be told from its echo; it is said again once it is quiet.
+            return True
         return _rms(mic) < NEAR_END_MARGIN * gain * max(self._slipped_ref_rms(back_start,
                                                                                back_end), 1.0)
 
