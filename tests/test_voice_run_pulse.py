@@ -7,9 +7,9 @@ listen gate let the guide's own voice through, the guide would take that command
 command ("next step", espeak-ng) is played into the mic sink once the guide listens on
 the untimed first step; the guide must move to step 2 (timed, a few seconds) and finish.
 
-The mic sink is also recorded for the whole session, and pocketsphinx must hear more
-commands in that recording than the one the person said: proof that the guide's voice did reach the microphone, so only the gate
-kept it out.
+The mic sink is also recorded for the whole session, and it must hold seconds of sound,
+where the person said one short command: proof that the guide's voice did reach the
+microphone, so only the gate kept it out.
 
 This is the half-duplex session (``barge_in=False``, ``--half-duplex``): the gate is the
 playback tap's (audio counts again from the first block after the speaker and its tail
@@ -122,6 +122,11 @@ def test_voice_session_advances_on_a_spoken_command_and_ignores_its_own_voice(
     assert len(finished) == 1 and finished[0].completed, transcript
     assert "guide: Go back." in session.lines
     assert any(line.startswith('you: "next step"') for line in session.lines), transcript
-    # The guide's own voice did reach the microphone ("Go back.", "Step one" ...: more
-    # commands than the one the person said); only the gate kept it out.
-    assert len(heard_intents(at_mic)) >= 2, "the loopback did not carry the guide's voice"
+    # The guide's own voice did reach the microphone (seconds of sound, where the person
+    # said one short command); only the gate kept it out.
+    assert voiced_seconds(at_mic) > 3.0, "the loopback did not carry the guide's voice"
+
+
+def voiced_seconds(samples: np.ndarray) -> float:
+    frames = samples[: samples.size // 320 * 320].reshape(-1, 320).astype(np.float64)
+    return float(np.sum(np.sqrt(np.mean(frames**2, axis=1)) > 0.01)) * 0.02
