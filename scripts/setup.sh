@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
-SYSTEM_PACKAGES=(espeak-ng libportaudio2 sox)
+SYSTEM_PACKAGES=(espeak-ng libportaudio2 sox libspeexdsp1)  # libspeexdsp1: the echo canceller
 TEST_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils systemd)  # systemd: systemd-analyze verify
 [ "$want_test" = 1 ] && SYSTEM_PACKAGES+=("${TEST_PACKAGES[@]}")
 

@@ -42,11 +42,13 @@ def test_every_key_is_read(settings_file: Path) -> None:
         'engine = "pocketsphinx"\nmodel = "/m"\ninput_device = "USB"\noutput_device = "3"\n'
         'voice = "en-gb"\nwords_per_minute = 120\nvolume = 0.5\npace = 1.25\nearcons = false\n'
         'auto_advance = false\nbarge_in = true\nphrase_file = "p.yaml"\nlanguage = "ko"\n'
-        'reminder_after_s = 30.0\ninactivity_limit_s = 900.0\nquit_answer_s = 15.0\n',
+        'reminder_after_s = 30.0\ninactivity_limit_s = 900.0\nquit_answer_s = 15.0\n'
+        'front_end = false\n',
         encoding="utf-8",
     )
     s = load_settings()
     assert s.model_fields_set == set(KEYS)
+    assert s.front_end is False
     assert (s.engine, s.input_device, s.words_per_minute, s.volume, s.pace) == (
         "pocketsphinx", "USB", 120, 0.5, 1.25)
     assert (s.earcons, s.auto_advance, s.barge_in, s.language) == (False, False, True, "ko")

@@ -69,18 +69,28 @@ def test_earcons_off_keeps_the_tones_quiet() -> None:
     assert speaker.cues == [("halfway", 0.8)]
 
 
-def test_barge_in_setting_is_said_to_be_unavailable(tmp_path: Path) -> None:
+def test_barge_in_setting_and_half_duplex_flag_choose_the_listening_mode(tmp_path: Path) -> None:
+    def voice_run(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "voice_guide", "run", "--no-log", "--plain",
+             "--engine", "pocketsphinx", "--input-device", "nosuch-device", *extra],
+            input="", capture_output=True, text=True, cwd=ROOT, timeout=120,
+            env=os.environ.copy(),
+        )
+
     _write_settings("barge_in = true\n")
     proc = subprocess.run(
         [sys.executable, "-m", "voice_guide", "run", "--text", "--no-log"],
         input="", capture_output=True, text=True, cwd=ROOT, timeout=120, env=os.environ.copy(),
     )
     assert proc.returncode == 0, proc.stderr
-    assert "barge-in" not in proc.stderr  # typed commands: nothing to say about listening
-    proc = subprocess.run(
-        [sys.executable, "-m", "voice_guide", "run", "--no-log", "--plain",
-         "--input-device", "nosuch-device"],
-        input="", capture_output=True, text=True, cwd=ROOT, timeout=120, env=os.environ.copy(),
-    )
-    assert "barge-in is not available yet" in proc.stderr
+    assert "barge-in" not in proc.stderr + proc.stdout  # typed commands: nothing to say
+    proc = voice_run()
+    assert "listening: while speaking (barge-in)" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    proc = voice_run("--half-duplex")
+    assert "listening: only when the guide is quiet" in proc.stdout, proc.stdout + proc.stderr
+    _write_settings("barge_in = false\n")
+    proc = voice_run()
+    assert "listening: only when the guide is quiet" in proc.stdout, proc.stdout + proc.stderr
     assert proc.returncode != 0 and "Traceback" not in proc.stderr

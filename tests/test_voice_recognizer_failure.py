@@ -18,8 +18,8 @@ import pytest
 
 from tests.test_voice_run_pulse import two_steps
 from voice_guide.asr import process_recognizer
-from voice_guide.asr.factory import make_recognizer
 from voice_guide.dialog.actions import Action, CommandTaken, Finished, StepStarted
+from voice_guide.frontend import FrontEndSettings, make_hearing
 from voice_guide.intents import DEFAULT_TABLE, Intent, PhraseTable
 from voice_guide.ports import Heard, Recognizer
 from voice_guide.settings import GuideSettings
@@ -40,13 +40,13 @@ class BreaksAfter:
         self.left = count
         self.crash = crash
 
-    def accept(self, pcm: bytes) -> list[Heard]:
+    def accept(self, pcm: bytes, reference: bytes | None = None) -> list[Heard]:
         self.left -= 1
         if self.left < 0:
             if self.crash:
                 os.kill(os.getpid(), signal.SIGSEGV)
             raise RuntimeError("decoder state lost")
-        return self.inner.accept(pcm)
+        return self.inner.accept(pcm, reference)  # type: ignore[call-arg]
 
     def flush(self) -> list[Heard]:
         return self.inner.flush()
@@ -55,16 +55,17 @@ class BreaksAfter:
         self.inner.reset()
 
 
-def raising(engine: str, *, table: PhraseTable | None, model_dir: Path | None
-            ) -> tuple[Recognizer, str]:
-    recognizer, why = make_recognizer(engine, table=table, model_dir=model_dir)
-    return BreaksAfter(recognizer, FAIL_AFTER, crash=False), why
+def raising(engine: str, *, table: PhraseTable | None, model_dir: Path | None,
+            front_end: FrontEndSettings | None = None) -> tuple[Recognizer, str]:
+    """The session's hearing (front end and recognizer), breaking after FAIL_AFTER blocks."""
+    hearing, why = make_hearing(engine, table=table, model_dir=model_dir, front_end=front_end)
+    return BreaksAfter(hearing, FAIL_AFTER, crash=False), why  # type: ignore[arg-type]
 
 
-def crashing(engine: str, *, table: PhraseTable | None, model_dir: Path | None
-             ) -> tuple[Recognizer, str]:
-    recognizer, why = make_recognizer(engine, table=table, model_dir=model_dir)
-    return BreaksAfter(recognizer, FAIL_AFTER, crash=True), why
+def crashing(engine: str, *, table: PhraseTable | None, model_dir: Path | None,
+             front_end: FrontEndSettings | None = None) -> tuple[Recognizer, str]:
+    hearing, why = make_hearing(engine, table=table, model_dir=model_dir, front_end=front_end)
+    return BreaksAfter(hearing, FAIL_AFTER, crash=True), why  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("factory,reason", [
@@ -75,7 +76,7 @@ def test_recognizer_failure_is_one_sentence_and_typing_carries_on(
     factory: str, reason: str, monkeypatch: pytest.MonkeyPatch,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(process_recognizer, "DEFAULT_FACTORY", f"{HERE}:{factory}")
+    monkeypatch.setattr(process_recognizer, "HEARING_FACTORY", f"{HERE}:{factory}")
     read_end, write_end = os.pipe()
     typed = os.fdopen(read_end, "r", encoding="utf-8")
     writer = os.fdopen(write_end, "w", encoding="utf-8")
@@ -96,6 +97,7 @@ def test_recognizer_failure_is_one_sentence_and_typing_carries_on(
                 two_steps(), GuideSettings(), engine="pocketsphinx", model_dir=None,
                 table=DEFAULT_TABLE, input_device=None, output_device=None, echo=echo,
                 listeners=[actions.append], typed=typed,
+                barge_in=False,  # it breaks once listening starts: on step 1
             )
         finally:
             watchdog.cancel()
@@ -122,7 +124,7 @@ def test_without_a_terminal_the_session_ends_with_a_failure_status(
     ends, and the non-zero status makes the service manager start it again."""
     import io
 
-    monkeypatch.setattr(process_recognizer, "DEFAULT_FACTORY", f"{HERE}:raising")
+    monkeypatch.setattr(process_recognizer, "HEARING_FACTORY", f"{HERE}:raising")
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     lines: list[str] = []
     actions: list[Action] = []
@@ -133,7 +135,7 @@ def test_without_a_terminal_the_session_ends_with_a_failure_status(
             code = run_voice(
                 two_steps(), GuideSettings(), engine="pocketsphinx", model_dir=None,
                 table=DEFAULT_TABLE, input_device=None, output_device=None, echo=lines.append,
-                listeners=[actions.append],
+                listeners=[actions.append], barge_in=False,
             )
         finally:
             watchdog.cancel()

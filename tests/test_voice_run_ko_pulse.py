@@ -115,7 +115,7 @@ def test_korean_voice_session_moves_the_guide(ko_model: Path, tmp_path: Path) ->
             code = run_voice(
                 load_flat(ROUTINE), GuideSettings(language="ko"), engine="vosk", model_dir=ko_model,
                 table=table, input_device=None, output_device=None, echo=lines.append,
-                listeners=[speaker.listen],
+                listeners=[speaker.listen], barge_in=False,  # commands wait for quiet
             )
         finally:
             watchdog.cancel()

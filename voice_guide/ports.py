@@ -61,6 +61,25 @@ class Recognizer(Protocol):
         ...
 
 
+class Hearing(Protocol):
+    """Front end plus recognizer (``voice_guide.frontend``), owned by one thread."""
+
+    name: str
+
+    def accept(self, pcm: bytes, reference: bytes | None = None) -> list[Heard]:
+        """Feed a 16 kHz mono int16 microphone block and, when known, the same number of
+        samples of what the speaker played over the same instants (None: silence)."""
+        ...
+
+    def flush(self) -> list[Heard]: ...
+
+    def reset(self) -> None: ...
+
+    def take_rejected(self) -> list[Rejected]: ...
+
+    def close(self) -> None: ...
+
+
 class Synthesizer(Protocol):
     """Speech output. ``say`` blocks until the text has been spoken or ``stop`` is called."""
 

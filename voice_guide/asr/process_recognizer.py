@@ -1,4 +1,4 @@
-"""A recognizer in its own process, so a native crash in an engine (Kaldi/Vosk segfaulting
+"""A recognizer (or a whole hearing: front end plus recognizer) in its own process, so a native crash in an engine (Kaldi/Vosk segfaulting
 on a bad model or a bug) ends only that process: the session hears about it as an
 exception from ``accept`` (``RecognizerDied``) and carries on with typed commands.
 
@@ -20,10 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from voice_guide.errors import MissingDependency, UserError
+from voice_guide.frontend.settings import FrontEndSettings
 from voice_guide.intents import PhraseTable
 from voice_guide.ports import Heard, Rejected
 
 DEFAULT_FACTORY = "voice_guide.asr.factory:make_recognizer"
+HEARING_FACTORY = "voice_guide.frontend.factory:make_hearing"
 START_TIMEOUT_S = 300.0  # loading a large model on a Raspberry Pi
 CLOSE_TIMEOUT_S = 3.0
 
@@ -33,12 +35,16 @@ class RecognizerDied(RuntimeError):
 
 
 def _serve(conn: Connection, factory: str, engine: str, table: PhraseTable | None,
-           model_dir: Path | None) -> None:
+           model_dir: Path | None, front_end: FrontEndSettings | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     module, _, attr = factory.partition(":")
     try:
         make = getattr(importlib.import_module(module), attr)
-        recognizer, sentence = make(engine, table=table, model_dir=model_dir)
+        if front_end is None:
+            recognizer, sentence = make(engine, table=table, model_dir=model_dir)
+        else:
+            recognizer, sentence = make(engine, table=table, model_dir=model_dir,
+                                        front_end=front_end)
     except UserError as err:
         conn.send(("error", type(err).__name__, str(err), err.exit_code))
         return
@@ -50,11 +56,15 @@ def _serve(conn: Connection, factory: str, engine: str, table: PhraseTable | Non
         except (EOFError, OSError):
             return
         verb = request[0]
-        if verb not in ("accept", "flush", "reset"):
+        if verb not in ("accept", "flush", "reset", "stats"):
             return
         try:
-            if verb == "accept":
-                result: Any = recognizer.accept(request[1])
+            if verb == "accept" and len(request) > 2:
+                result: Any = recognizer.accept(request[1], request[2])
+            elif verb == "accept":
+                result = recognizer.accept(request[1])
+            elif verb == "stats":
+                result = dict(getattr(recognizer, "stage_cpu_s", {}))
             elif verb == "flush":
                 result = recognizer.flush()
             else:
@@ -70,11 +80,13 @@ class ProcessRecognizer:
     """A :class:`voice_guide.ports.Recognizer` whose engine runs in a child process."""
 
     def __init__(self, engine: str, *, table: PhraseTable | None = None,
-                 model_dir: Path | None = None, factory: str | None = None) -> None:
+                 model_dir: Path | None = None, factory: str | None = None,
+                 front_end: FrontEndSettings | None = None) -> None:
         context = multiprocessing.get_context("spawn")  # no copy of this process's threads
         self._conn, child = context.Pipe()
         self._proc = context.Process(
-            target=_serve, args=(child, factory or DEFAULT_FACTORY, engine, table, model_dir),
+            target=_serve,
+            args=(child, factory or DEFAULT_FACTORY, engine, table, model_dir, front_end),
             name="recognizer", daemon=True,
         )
         self._proc.start()
@@ -151,6 +163,27 @@ class ProcessRecognizer:
         else:
             how = f"exit status {code}" if code is not None else "it stopped answering"
         return RecognizerDied(f"the recognizer process ended ({how})")
+
+
+class ProcessHearing(ProcessRecognizer):
+    """A :class:`voice_guide.ports.Hearing` (front end plus recognizer) in a child process.
+
+    ``accept`` carries the reference (what the speaker played) along with the microphone.
+    """
+
+    def __init__(self, engine: str, *, table: PhraseTable | None = None,
+                 model_dir: Path | None = None, front_end: FrontEndSettings,
+                 factory: str | None = None) -> None:
+        super().__init__(engine, table=table, model_dir=model_dir,
+                         factory=factory or HEARING_FACTORY, front_end=front_end)
+
+    def accept(self, pcm: bytes, reference: bytes | None = None) -> list[Heard]:
+        return self._call(("accept", pcm, reference))  # type: ignore[no-any-return]
+
+    @property
+    def stage_cpu_s(self) -> dict[str, float]:
+        """CPU seconds per stage in the child so far."""
+        return self._call(("stats",))  # type: ignore[no-any-return]
 
 
 def make_isolated_recognizer(engine: str = "auto", *, table: PhraseTable | None = None,

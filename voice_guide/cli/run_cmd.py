@@ -41,6 +41,13 @@ def register(sub: Any, name: str, help_text: str) -> None:
     start.add_argument("--resume", action="store_true",
                        help="carry on the routine's last unfinished session where it stopped")
     start.add_argument("--from-step", type=int, metavar="N", help="start at step N")
+    parser.add_argument("--half-duplex", action="store_true",
+                        help="listen only while the guide is quiet (no barge-in); for rooms "
+                             "where it hears itself (settings key barge_in)")
+    parser.add_argument("--no-front-end", dest="front_end", action="store_false", default=None,
+                        help="recognize the bare microphone: no echo cancellation, noise "
+                             "suppression or gain (also turns barge-in off; settings key "
+                             "front_end)")
     parser.add_argument("--time-scale", type=float, default=1.0, help=argparse.SUPPRESS)
     add_guide_options(parser)
     add_log_options(parser, default_on=True)
@@ -58,9 +65,7 @@ def run(args: argparse.Namespace) -> int:
     table = phrase_table_from(args)
     routine = load_routine_arg(args.routine)
     start = start_point(args, routine)
-    if args.barge_in and not args.text:
-        print("voice-guide: barge_in is set, but barge-in is not available yet: the guide does "
-              "not listen while it talks (wait for it to finish a sentence).", file=sys.stderr)
+    barge_in, front_end = listening_mode(args)
     clock = ScaledClock(args.time_scale)
     session = RunSession(args, routine, start, mode="text" if args.text else "voice")
     with session:
@@ -73,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
                     input_device=args.input_device, output_device=args.output_device,
                     listeners=session.listeners, start_at=start.index, resumed=start.resumed,
                     live=live_view_wanted(args), voice=args.voice, earcons=args.earcons,
+                    barge_in=barge_in, front_end=front_end,
                 )))
             except DeviceUnavailable as err:
                 if args.input_device or args.output_device:
@@ -94,6 +100,15 @@ def run(args: argparse.Namespace) -> int:
                                          listeners=session.listeners, start_at=start.index,
                                          resumed=start.resumed))
     return code
+
+
+def listening_mode(args: argparse.Namespace) -> tuple[bool, bool]:
+    """(barge-in, front end): the command line wins over the settings file."""
+    from voice_guide.cli.common import user_settings
+
+    front_end = args.front_end if args.front_end is not None else user_settings().front_end
+    barge_in = bool(getattr(args, "barge_in", True)) and not args.half_duplex
+    return barge_in, bool(front_end)
 
 
 def live_view_wanted(args: argparse.Namespace) -> bool:

@@ -34,7 +34,11 @@ class UserSettings(BaseModel):
     earcons: bool = Field(True, description="short tones at halfway, one minute left and the "
                           "end of a step")
     auto_advance: bool = Field(True, description="move on by itself when a step's timer ends")
-    barge_in: bool = Field(False, description="listen for commands while the guide is talking")
+    barge_in: bool = Field(True, description="listen for commands while the guide is talking "
+                           "(false: only when it is quiet, as 'voice-guide run --half-duplex')")
+    front_end: bool = Field(True, description="clean the microphone before recognition: echo "
+                            "cancellation, noise suppression, gain (false: as "
+                            "'--no-front-end'; barge-in then also turns off)")
     phrase_file: str | None = Field(None, min_length=1, max_length=1000,
                                     description="YAML phrase file that adds or replaces "
                                     "command phrases")

@@ -21,6 +21,7 @@ from voice_guide.routine.model import FlatRoutine
 from voice_guide.settings import GuideSettings
 
 if TYPE_CHECKING:
+    from voice_guide.shell.listen_worker import ListenWorker
     from voice_guide.shell.live_view import LiveView, ViewFeed
 
 T = TypeVar("T")
@@ -47,8 +48,15 @@ def run_voice(
     typed: TextIO | None = None,
     voice: str | None = None,
     earcons: bool = True,
+    barge_in: bool = True,
+    front_end: bool = True,
 ) -> int:
     """Run ``routine`` by voice; 0 when the session ends, 130 on Ctrl-C.
+
+    ``barge_in``: listen while the guide talks (echo cancellation against what the speaker
+    played); False keeps listening off while it talks (``--half-duplex``). ``front_end``
+    False runs the recognizer on the bare microphone (``--no-front-end``); barge-in needs the
+    echo canceller, so it is then half-duplex too.
 
     ``listeners`` see every action the guide takes (the session log is one). ``live`` shows
     the live terminal view instead of the running transcript (set-up notes and warnings
@@ -61,7 +69,8 @@ def run_voice(
             routine, settings, engine=engine, model_dir=model_dir, table=table,
             input_device=input_device, output_device=output_device, echo=echo,
             listen_guard_s=listen_guard_s, listeners=listeners, live=live, voice=voice, earcons=earcons,
-            start_at=start_at, resumed=resumed, typed=typed,
+            start_at=start_at, resumed=resumed, typed=typed, barge_in=barge_in,
+            front_end=front_end,
         )
     except KeyboardInterrupt:  # also when it comes while starting up or shutting down
         echo("stopped.")
@@ -86,15 +95,19 @@ def _run_voice(
     typed: TextIO | None,
     voice: str | None = None,
     earcons: bool = True,
+    barge_in: bool = True,
+    front_end: bool = True,
 ) -> int:
-    from voice_guide.asr.process_recognizer import make_isolated_recognizer
     from voice_guide.asr.vocabulary import warning_line
     from voice_guide.audio.cues import CuePlayer
     from voice_guide.audio.mic import Microphone
     from voice_guide.audio.playback import PcmPlayer
+    from voice_guide.audio.reference import PlaybackTap
     from voice_guide.dialog.guide import Guide
+    from voice_guide.frontend import FrontEndSettings, make_isolated_hearing
     from voice_guide.shell.clock import MonotonicClock
     from voice_guide.shell.conductor import Conductor
+    from voice_guide.shell.echo_veto import EchoVeto
     from voice_guide.shell.listen_worker import GUARD_S, ListenWorker
     from voice_guide.shell.live_view import LiveView, ViewFeed
     from voice_guide.shell.snapshot import SnapshotBox, first
@@ -126,21 +139,26 @@ def _run_voice(
 
     try:
         # In a child process: an engine that crashes ends only that (see listen_worker).
-        recognizer, sentence = make_isolated_recognizer(engine, table=table, model_dir=model_dir)
+        recognizer, sentence = make_isolated_hearing(
+            engine, table=table, model_dir=model_dir,
+            front_end=FrontEndSettings(enabled=front_end))
     except MissingDependency as err:
         raise MissingDependency("speech recognition", f"{err}; or {TEXT_HINT}") from err
     echo(sentence)
+    barge_in = barge_in and front_end
+    echo(listening_line(barge_in, front_end))
     unknown = warning_line(recognizer.name, getattr(recognizer, "unknown_words", None) or [])
     if unknown is not None:
         echo(unknown)
     inbox: queue.Queue[Event | None] = queue.Queue()
+    tap = PlaybackTap()
     player: PcmPlayer | None = None
     cues: CuePlayer | None = None
     tts: TtsWorker | None = None
     mic: Microphone | None = None
     listener: ListenWorker | None = None
     try:
-        player = _with_hint(lambda: PcmPlayer(output_device))
+        player = _with_hint(lambda: PcmPlayer(output_device, tap=tap))
         speaker = player
         cues = CuePlayer(speaker, warn=warn)
         tts = TtsWorker(
@@ -148,7 +166,7 @@ def _run_voice(
              SynthOption("espeak-ng", lambda: EspeakCliSynthesizer(speaker, voice or "en-us")),
              SynthOption(SilentSynthesizer.name, SilentSynthesizer)],
             inbox, clock, volume=settings.volume, warn=warn,
-            on_speak=lambda say: _speaking(say, transcript, feed),
+            on_speak=lambda say: _speaking(say, transcript, feed, listener),
         )
         for problem in tts.start():
             warn(problem)
@@ -179,11 +197,14 @@ def _run_voice(
                 name="typed-commands", daemon=True,
             ).start()
 
+        hearing = EchoVeto(recognizer, glitches=lambda: player.underruns if player else 0) if (
+            barge_in) else recognizer
         listener = ListenWorker(
-            mic, recognizer, inbox, clock, on_heard=heard, warn=warn, on_failure=lost_voice,
+            mic, hearing, inbox, clock, on_heard=heard, warn=warn, on_failure=lost_voice,
             on_block=feed.block if feed is not None else None,
             on_rejected=(lambda r: feed.rejected(r.text, r.intent)) if feed is not None else None,
             guard_s=GUARD_S if listen_guard_s is None else listen_guard_s,
+            barge_in=barge_in, tap=tap,
         )
         listener.start()
         performer = VoicePerformer(
@@ -213,8 +234,22 @@ def _run_voice(
         recognizer.close()
 
 
-def _speaking(say: Say, transcript: Callable[[str], None], feed: ViewFeed | None) -> None:
-    """The speech worker started ``say`` (on its thread)."""
+def listening_line(barge_in: bool, front_end: bool) -> str:
+    """The start-up line that says when the guide listens."""
+    if barge_in:
+        return ("listening: while speaking (barge-in): say a command over the guide to cut it "
+                "short; 'voice-guide run --half-duplex' if it hears itself.")
+    if not front_end:
+        return ("listening: only when the guide is quiet (barge-in needs the front end's echo "
+                "canceller, which --no-front-end / front_end = false turns off).")
+    return "listening: only when the guide is quiet (half-duplex)."
+
+
+def _speaking(say: Say, transcript: Callable[[str], None], feed: ViewFeed | None,
+              listener: ListenWorker | None) -> None:
+    """The speech worker started ``say`` (on its thread); the echo veto learns its words."""
+    if listener is not None:
+        listener.said(say.text)
     transcript(timeline.text(say) or "")
     if feed is not None:
         feed.speaking(say)

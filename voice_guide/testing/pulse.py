@@ -150,12 +150,34 @@ class PulseServer:
         time.sleep(0.2)  # let the stream connect before anything is played
         return Recording(proc, Path(name))
 
-    def loopback(self, source: str, sink: str, latency_ms: int = 60) -> str:
-        """Route ``source`` into ``sink`` (e.g. the speaker into the mic); returns the module id."""
-        return self.pactl(
+    def loopback(self, source: str, sink: str, latency_ms: int = 60,
+                 gain_db: float | None = None) -> str:
+        """Route ``source`` into ``sink`` (e.g. the speaker into the mic); returns the module id.
+
+        ``gain_db`` (e.g. -12) sets the loop's level: a speaker across the room reaches the
+        microphone quieter than a person next to it."""
+        module = self.pactl(
             "load-module", "module-loopback", f"source={source}", f"sink={sink}",
             f"latency_msec={latency_ms}", "source_dont_move=true", "sink_dont_move=true",
         )
+        if gain_db is not None:
+            self.pactl("set-sink-input-volume", self._sink_input_of(module), f"{gain_db}dB")
+        return module
+
+    def _sink_input_of(self, module: str, timeout_s: float = 10.0) -> str:
+        """The sink input a module made (it may take a moment to appear)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            current = None
+            for line in self.pactl("list", "sink-inputs").splitlines():
+                line = line.strip()
+                if line.startswith("Sink Input #"):
+                    current = line.removeprefix("Sink Input #")
+                elif line == f"Owner Module: {module}" and current is not None:
+                    return current
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no sink input of module {module} appeared")
+            time.sleep(0.1)
 
 
 def _skip(reason: str) -> None:
