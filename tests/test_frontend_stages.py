@@ -78,11 +78,11 @@ def test_auto_hears_commands_under_music_too() -> None:
     assert [h.text for h in _hear(mixed, FrontEndSettings())] == ["slower"]
 
 
-def test_the_background_is_judged_talk_for_babble_and_not_for_music() -> None:
+def test_the_background_is_judged_talk_for_babble_and_not_for_music(tmp_path: Path) -> None:
     from bench import noise
     from bench.voices import Voice
 
-    cache = Path("/tmp/voice-guide-test-babble")
+    cache = tmp_path / "speech"
     talk = noise.babble(6.0, ("The shop closes at nine tonight.", "We walked along the river.",
                               "She bought a new bicycle last week."),
                         (Voice("en-us", 160), Voice("en-gb+f4", 170), Voice("en-us+m3", 150)),
