@@ -137,3 +137,16 @@ def test_the_start_line_names_every_stage() -> None:
     assert "echo cancellation (speexdsp)" in line and "RNNoise" in line
     assert describe(make_front_end(FrontEndSettings(enabled=False)),
                     FrontEndSettings(enabled=False)) == "front end: off."
+
+
+def test_the_voice_activity_gate_turns_down_noise_and_keeps_speech() -> None:
+    from bench import noise
+    from voice_guide.frontend.vad import VadGate
+
+    voice = speak("slide your hands slowly up the back", "en-us", 160) * 0.3
+    pink = noise.pink(3.0, 6)[: 3 * RATE] * 0.01
+    audio = np.concatenate([pink, voice, pink]).astype(np.float32)
+    out, _ = _frames(VadGate(), audio)
+    assert _db(out[RATE: 3 * RATE]) < _db(audio[RATE: 3 * RATE]) - 10.0  # noise alone
+    speech = slice(3 * RATE + 1600, 3 * RATE + voice.size)  # after its fixed delay
+    assert _db(out[speech]) > _db(audio[speech]) - 3.0
