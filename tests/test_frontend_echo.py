@@ -99,3 +99,23 @@ def test_the_gate_leaves_a_voice_alone_when_no_echo_reaches_the_microphone() -> 
     for at in range(0, m.size - FRAME + 1, FRAME):
         gate.process(m[at:at + FRAME], m[at:at + FRAME], r[at:at + FRAME])
     assert gate.gated_frames == 0
+
+
+def test_no_delay_while_the_speaker_is_silent_and_a_look_ahead_while_it_plays() -> None:
+    from tests.audio_synth import speak
+    from voice_guide.frontend.echo_gate import LOOKAHEAD
+
+    voice = np.concatenate([np.zeros(RATE), speak("stop", "en-us", 160) * 0.3,
+                            np.zeros(RATE)]).astype(np.float32)
+    m = (voice * 32767).astype(np.int16)
+    silent = np.zeros(FRAME, np.int16)
+    gate = EchoGate()
+    out = [gate.process(m[at:at + FRAME], m[at:at + FRAME], silent)
+           for at in range(0, m.size - FRAME + 1, FRAME)]
+    settled = RATE // FRAME  # after the first second the microphone passes as it is
+    assert all((a == m[i * FRAME:(i + 1) * FRAME]).all()
+               for i, a in enumerate(out) if i >= settled)
+    loud = (narration()[RATE: 2 * RATE] * 32767).astype(np.int16)
+    frames = [gate.process(m[i * FRAME:(i + 1) * FRAME], m[i * FRAME:(i + 1) * FRAME],
+                           loud[i * FRAME:(i + 1) * FRAME]) for i in range(20)]
+    assert all(not f.any() for f in frames[:LOOKAHEAD])  # the look-ahead came back

@@ -78,11 +78,11 @@ def test_auto_hears_commands_under_music_too() -> None:
     assert [h.text for h in _hear(mixed, FrontEndSettings())] == ["slower"]
 
 
-def test_the_background_is_judged_talk_for_babble_and_not_for_music() -> None:
+def test_the_background_is_judged_talk_for_babble_and_not_for_music(tmp_path: Path) -> None:
     from bench import noise
     from bench.voices import Voice
 
-    cache = Path("/tmp/voice-guide-test-babble")
+    cache = tmp_path / "speech"
     talk = noise.babble(6.0, ("The shop closes at nine tonight.", "We walked along the river.",
                               "She bought a new bicycle last week."),
                         (Voice("en-us", 160), Voice("en-gb+f4", 170), Voice("en-us+m3", 150)),
@@ -137,3 +137,16 @@ def test_the_start_line_names_every_stage() -> None:
     assert "echo cancellation (speexdsp)" in line and "RNNoise" in line
     assert describe(make_front_end(FrontEndSettings(enabled=False)),
                     FrontEndSettings(enabled=False)) == "front end: off."
+
+
+def test_the_voice_activity_gate_turns_down_noise_and_keeps_speech() -> None:
+    from bench import noise
+    from voice_guide.frontend.vad import VadGate
+
+    voice = speak("slide your hands slowly up the back", "en-us", 160) * 0.3
+    pink = noise.pink(3.0, 6)[: 3 * RATE] * 0.01
+    audio = np.concatenate([pink, voice, pink]).astype(np.float32)
+    out, _ = _frames(VadGate(), audio)
+    assert _db(out[RATE: 3 * RATE]) < _db(audio[RATE: 3 * RATE]) - 10.0  # noise alone
+    speech = slice(3 * RATE + 1600, 3 * RATE + voice.size)  # after its fixed delay
+    assert _db(out[speech]) > _db(audio[speech]) - 3.0

@@ -1,20 +1,26 @@
 """Residual-echo gate after the echo canceller.
 
-AEC3 removes most of the guide's voice (measured on the simulated room: 25-35 dB) but
-leaves short bursts 5-15 dB above the room's floor; the recognizer's energy segmenter
-takes those for speech, so a command said over the narration lands in one segment with
-them and is rejected as part of a sentence. While the speaker is playing (and for its
-reverberation tail), each frame's echo loss (microphone level minus the canceller's
-output level) is compared with its median over the last two seconds. A frame that lost
-far less than the echo usually loses, and stands above the loud end of the recent
-residual echo, holds the person's voice; the gate opens when most of the last few
-frames do (the canceller's own leaks last a frame or two). Other frames are brought down to the floor
-measured while the speaker was silent. Voice frames open the gate a little before them
-(a fixed look-ahead of ``LOOKAHEAD`` frames, so a command's first consonant is kept) and
-keep it open a little after. Without a real echo path (headphones, a far speaker: the
-microphone's level while the guide plays stays near the floor) nothing is gated. While the speaker has been silent for a
-while the microphone passes as it is (the canceller's fixed filters alone cost commands
-in babble on the dev set: 27 against 32 of 118).
+The canceller removes most of the guide's voice (speexdsp on the simulated room: about
+26 dB once adapted) but leaves short bursts 5-15 dB above the room's floor; the
+recognizer's energy segmenter takes those for speech, so a command said over the
+narration would land in one segment with them and be rejected as part of a sentence.
+
+While the speaker plays (and for its reverberation tail), each frame's echo loss
+(microphone level minus the canceller's output level) is compared with its median over
+the last two seconds. A frame that lost far less than the echo usually loses, and stands
+above the loud end of the recent residual echo, holds the person's voice; the gate opens
+when most of the last few frames do (the canceller's own leaks last a frame or two).
+Other frames are brought down to the floor measured while the speaker was silent. Voice
+opens the gate ``LOOKAHEAD`` frames before it (a fixed delay, so a command's first
+consonant is kept) and keeps it open a little after. Until the canceller has adapted,
+every frame is gated: the guide's own voice never passes, and a command said in the
+first seconds of narration may be lost.
+
+Without a real echo path (headphones, a far speaker: the microphone's level while the
+guide plays stays near the floor) nothing is gated. While the speaker has long been
+silent the microphone passes as it is (the canceller's fixed filters alone cost commands
+in babble on the dev set: 27 against 32 of 118), and the look-ahead delay is dropped at
+a quiet moment so answers are not late; it comes back when the speaker plays again.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ _FULL = 32768.0
 ACTIVE_DBFS = -55.0  # reference frames louder than this are the guide playing
 TAIL_FRAMES = 40  # 400 ms of reverberation after the reference falls silent
 BYPASS_FRAMES = TAIL_FRAMES + 30  # later than this the canceller's output is not used
+QUIET_DB = 10.0  # look-ahead frames this close to the floor may be dropped
 MARGIN_DB = 15.0  # a frame losing this much less than the median echo loss holds a voice
 HANGOVER_FRAMES = 5
 LOOKAHEAD = 8  # frames (80 ms): the gate's fixed delay
@@ -39,6 +46,10 @@ MIN_PLAYING_FRAMES = 50  # frames of the guide playing before the gate judges at
 ECHO_DB = 10.0  # the microphone's median level over the floor that means echo reaches it
 RESIDUAL_PERCENTILE = 90.0  # of the canceller's output over echo-only frames
 ABOVE_RESIDUAL_DB = 6.0  # a voice must also stand this far above the residual echo
+
+
+def _silence() -> list[tuple[Int16, float, bool]]:
+    return [(np.zeros(FRAME, np.int16), -120.0, False) for _ in range(LOOKAHEAD)]
 
 
 def level_db(frame: Int16) -> float:
@@ -58,8 +69,7 @@ class EchoGate:
         self._floor = -70.0
         self._hang = 0
         # frames waiting for the look-ahead: (audio, level, gate it?)
-        self._queue: deque[tuple[Int16, float, bool]] = deque(
-            (np.zeros(FRAME, np.int16), -120.0, False) for _ in range(LOOKAHEAD))
+        self._queue: deque[tuple[Int16, float, bool]] = deque(_silence())
         self._recent: deque[bool] = deque(maxlen=SUSTAIN_WINDOW)
         self.gated_frames = 0
 
@@ -68,13 +78,23 @@ class EchoGate:
         voice_frame, echo = self._judge(level_db(mic), out_db, level_db(reference))
         self._recent.append(voice_frame)
         voice = sum(self._recent) >= SUSTAIN  # a leak of the canceller lasts a frame or two
+        if self._since_active > BYPASS_FRAMES:
+            # the speaker has long been silent: the microphone as it is, and without the
+            # look-ahead delay once what waits in it is quiet (so answers are not late)
+            if not self._queue:
+                return mic
+            if all(level <= self._floor + QUIET_DB for _, level, _ in self._queue):
+                self._queue.clear()
+                self._hang = 0
+                return mic
+            out, out_db = mic, level_db(mic)
+        elif not self._queue:  # the guide plays again: the look-ahead delay comes back
+            self._queue.extend(_silence())
         if voice:
             self._hang = HANGOVER_FRAMES + LOOKAHEAD
             self._queue = deque((a, lv, False) for a, lv, _ in self._queue)
         gate = echo and not voice and self._hang == 0
         self._hang = max(0, self._hang - 1)
-        if self._since_active > BYPASS_FRAMES:
-            out = mic  # the speaker has long been silent: the microphone as it is
         self._queue.append((out, out_db, gate))
         audio, level, gated = self._queue.popleft()
         if not gated or level <= self._floor:
