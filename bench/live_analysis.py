@@ -147,3 +147,32 @@ def gap_near(mask: Mask, frame: int, before: int = 40, after: int = 120) -> int 
 def percentile(values: list[float], q: float) -> float | None:
     """The q-th percentile (0-100, linear interpolation); None for no values."""
     return float(np.percentile(np.asarray(values), q)) if values else None
+
+
+def divergence(recorded: Audio, reference: Audio, offset: int, start: int, stop: int,
+               window: int = 2 * FRAME, run: int = 3) -> int | None:
+    """Where ``recorded`` stops following ``reference`` (the same sentence, spoken uncut):
+    ``reference[i + offset]`` lines up with ``recorded[i]``. From sample ``start`` on, the
+    first of ``run`` windows in a row where the reference sounds but the recording is
+    silent or no longer shaped like it (correlation < 0.5) is the cut. Windows where the
+    reference is silent (a pause in the sentence) are no evidence either way. None when
+    the recording follows the reference up to ``stop`` or the reference ends first."""
+    misses = 0
+    first: int | None = None
+    for at in range(max(0, start), stop - window, window):
+        ref = reference[at + offset : at + offset + window].astype(np.float64)
+        if ref.size < window or at + offset < 0:
+            return None
+        if np.sqrt(np.mean(ref**2)) <= SOUND_RMS * 10:
+            continue
+        rec = recorded[at : at + window].astype(np.float64)
+        norm = float(np.linalg.norm(rec) * np.linalg.norm(ref))
+        follows = norm > 0 and float(np.dot(rec, ref)) / norm >= 0.5
+        if follows:
+            misses, first = 0, None
+            continue
+        misses += 1
+        first = at if first is None else first
+        if misses >= run:
+            return first
+    return None

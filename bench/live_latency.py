@@ -53,10 +53,12 @@ VOICES = (("en-gb", 140), ("en-gb-x-rp+m3", 170), ("en-gb-scotland+f2", 140),
           ("en-us+f3", 200), ("en-us+m7", 200))
 WPM = 150
 # (kind, phrase); the transcript's intent for each phrase is in INTENT.
+# Each "soon" command follows a quiet one whose answer is one short sentence; the volume
+# commands cancel out whichever of them are taken.
 CYCLE: tuple[tuple[str, str], ...] = (
-    ("quiet", "pause"), ("quiet", "resume"), ("soon", "louder"), ("soon", "quieter"),
-    ("quiet", "next step"), ("quiet", "go back"), ("barge", "pause"), ("quiet", "resume"),
-    ("quiet", "repeat"), ("barge", "say that again"),
+    ("quiet", "pause"), ("quiet", "resume"), ("soon", "louder"), ("quiet", "quieter"),
+    ("soon", "quieter"), ("quiet", "louder"), ("quiet", "next step"), ("quiet", "go back"),
+    ("barge", "pause"), ("quiet", "resume"), ("quiet", "repeat"), ("barge", "say that again"),
 )
 INTENT = {"pause": "pause", "resume": "resume", "louder": "louder", "quieter": "quieter",
           "next step": "next", "go back": "back", "say that again": "repeat",
@@ -402,6 +404,7 @@ def analyse(raw: dict[str, Any]) -> dict[str, Any]:
     lines: list[tuple[float, str]] = raw["lines"]
     trials: list[Trial] = raw["trials"]
     waves = _cue_waves()
+    reference = _uncut_narration(lines, speaker, mask, frame_at)
     ack_kind = next((k for k in ACK_KINDS if k in waves), None)
     rows: list[dict[str, Any]] = []
     for n, trial in enumerate(trials):
@@ -450,13 +453,50 @@ def analyse(raw: dict[str, Any]) -> dict[str, Any]:
         else:
             row["narration_over_command"] = row["speaker_busy_at_end"]
             if taken is not None and row["speaker_busy_at_end"]:
-                quiet = la.quiet_from(mask, end_f, min(limit_f, end_f + 600), 25)
-                if quiet is not None:
-                    row["cut_s"] = (quiet * la.FRAME - end) / RATE
+                row.update(_cut(speaker, mask, reference, end, spans,
+                                min(limit_f * la.FRAME, end + 6 * RATE)))
         rows.append(row)
     gaps = _sentence_gaps(lines, mask, frame_at)
     return {"rows": rows, "gaps_s": gaps, "ack_kind": ack_kind,
             "cues_known": sorted(waves)}
+
+
+def _uncut_narration(lines: list[tuple[float, str]], speaker: np.ndarray, mask: np.ndarray,
+                     frame_at: Any) -> np.ndarray | None:
+    """The first long sentence as the guide said it before any command: what a barge-in
+    command cuts is compared with this."""
+    for at, line in lines:
+        body = _body(line)
+        if body.startswith("you:"):
+            return None
+        if body.startswith("guide:") and len(body.split()) > LONG_SENTENCE_WORDS:
+            onset = la.first_sound(mask, frame_at(at) // la.FRAME - 10, mask.size)
+            if onset is None:
+                return None
+            return speaker[onset * la.FRAME : onset * la.FRAME + 25 * RATE]
+    return None
+
+
+def _cut(speaker: np.ndarray, mask: np.ndarray, reference: np.ndarray | None, end: int,
+         spans: list[tuple[int, int]], stop: int) -> dict[str, Any]:
+    """When the narration under a barge-in command stopped, in seconds after the command's
+    end: where it stops following the uncut sentence, else where the speaker goes quiet
+    for 0.3 s (cue tones count as quiet)."""
+    if reference is not None:
+        anchor = end - int(0.8 * RATE)
+        found = la.locate(reference, speaker[anchor:end], 0, reference.size)
+        if found is not None and found.score >= 0.8:
+            cut = la.divergence(speaker, reference, found.start - anchor, end, stop)
+            if cut is not None:
+                return {"cut_s": (cut - end) / RATE, "cut_by": "divergence"}
+            return {"cut_by": "not cut (the sentence went on to its end)"}
+    quiet = mask.copy()
+    for a, b in spans:
+        quiet[a:b] = False
+    at = la.quiet_from(quiet, end // la.FRAME, stop // la.FRAME, 30)
+    if at is None:
+        return {"cut_by": "not cut"}
+    return {"cut_s": (at * la.FRAME - end) / RATE, "cut_by": "silence"}
 
 
 def _sentence_gaps(lines: list[tuple[float, str]], mask: np.ndarray, frame_at: Any

@@ -78,3 +78,15 @@ def test_the_summary_counts_what_was_taken_and_reads_n_a_for_what_is_missing() -
     assert summary["barge_taken"] == 0 and summary["barge_over_narration"] == 1
     assert summary["cut_s"]["n"] == 0 and summary["ack_s"]["n"] == 0
     assert Trial("quiet", "pause", "en-gb").played_at is None
+
+
+def test_a_cut_is_where_the_narration_stops_following_the_uncut_sentence() -> None:
+    sentence = np.concatenate([burst(1.0, 9), quiet(0.25), burst(1.5, 10)])  # a comma pause
+    recorded = np.concatenate([quiet(2.0), sentence[: int(1.6 * RATE)] * 0.5, quiet(3.0)])
+    # recorded[i] lines up with sentence[i - 2 s]; the command ended at 2.9 s
+    offset = -2 * RATE
+    cut = la.divergence(recorded, sentence, offset, int(2.9 * RATE), recorded.size)
+    assert cut is not None and abs(cut - int(3.6 * RATE)) <= 2 * la.FRAME
+    whole = np.concatenate([quiet(2.0), sentence, quiet(1.0)])
+    # the comma pause is no evidence of a cut, and the sentence runs to its end
+    assert la.divergence(whole, sentence, offset, int(2.5 * RATE), whole.size) is None
