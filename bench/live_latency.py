@@ -218,8 +218,9 @@ def machine() -> str:
 
 
 def run_session(pulse: Any, out: Path, commands: int, guide_args: list[str],
-                echo_db: float | None, log: Any = print) -> dict[str, Any]:
+                echo_db: float | None, log: Any = None) -> dict[str, Any]:
     """Drive one live session; returns the raw material for :func:`analyse`."""
+    log = log or (lambda text: print(text, flush=True))
     build_room(pulse, echo_db)
     keeper = keep_running(pulse)
     recorder = StereoRecorder(dict(pulse.env))
@@ -588,7 +589,9 @@ def report(summary: dict[str, Any], meta: dict[str, Any]) -> str:
     out = ["| measure (p50 / p95) | measured | target |", "|---|---|---|"]
     out += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     out += ["", f"Machine: {meta['machine']}. {meta['commands']} commands, "
-            f"{meta['wall_s']:.0f} s of session; guide: `{meta['guide']}`."]
+            f"{meta['wall_s']:.0f} s of session; guide: `{meta['guide']}`; "
+            + ("the microphone hears only the commands." if meta.get("echo_db") is None else
+               f"the speaker is looped into the microphone at {meta['echo_db']:g} dB.")]
     if meta.get("ended_early"):
         out.append(f"**The run ended early:** {meta['ended_early']}.")
     return "\n".join(out)
@@ -614,7 +617,8 @@ def main(argv: list[str] | None = None) -> int:
     from voice_guide.testing.pulse import private_pulse
 
     args.out.mkdir(parents=True, exist_ok=True)
-    meta: dict[str, Any] = {"machine": machine(), "commands": args.commands}
+    meta: dict[str, Any] = {"machine": machine(), "commands": args.commands,
+                            "echo_db": args.echo_db}
     with private_pulse() as pulse:
         raw = run_session(pulse, args.out, args.commands, shlex.split(args.guide_args),
                           args.echo_db)
