@@ -149,30 +149,68 @@ def percentile(values: list[float], q: float) -> float | None:
     return float(np.percentile(np.asarray(values), q)) if values else None
 
 
+def align(recorded: Audio, reference: Audio, end: int, min_score: float = 0.8) -> int | None:
+    """The offset with ``reference[i + offset]`` lined up with ``recorded[i]`` just before
+    sample ``end``: a few short stretches before ``end`` are tried (an output underrun can
+    spoil one), the first that matches the reference well enough wins."""
+    for length_s, back_s in ((0.5, 0.0), (0.3, 0.0), (0.3, 0.3), (0.3, 0.6), (0.5, 1.0)):
+        stop = end - int(back_s * RATE)
+        piece = recorded[max(0, stop - int(length_s * RATE)) : stop]
+        if piece.size == 0 or not np.any(piece):
+            continue
+        found = locate(reference, piece, 0, reference.size)
+        if found is not None and found.score >= min_score:
+            return found.start - (stop - piece.size)
+    return None
+
+
+def _rms(x: Audio) -> float:
+    return float(np.sqrt(np.mean(x.astype(np.float64) ** 2))) if x.size else 0.0
+
+
 def divergence(recorded: Audio, reference: Audio, offset: int, start: int, stop: int,
                window: int = 2 * FRAME, run: int = 3) -> int | None:
     """Where ``recorded`` stops following ``reference`` (the same sentence, spoken uncut):
-    ``reference[i + offset]`` lines up with ``recorded[i]``. From sample ``start`` on, the
-    first of ``run`` windows in a row where the reference sounds but the recording is
-    silent or no longer shaped like it (correlation < 0.5) is the cut. Windows where the
-    reference is silent (a pause in the sentence) are no evidence either way. None when
-    the recording follows the reference up to ``stop`` or the reference ends first."""
+    ``reference[i + offset]`` lines up with ``recorded[i]``. The two are compared by level,
+    window by window (the sound server's resampling shifts the fine phase, so sample
+    correlation of short windows is unreliable): from sample ``start`` on, the first of
+    ``run`` windows in a row where the reference sounds but the recording is more than
+    10 dB off it (at the level ratio measured just before ``start``) is the cut, unless the
+    recording picks the sentence up again a little later (an output underrun shifts the
+    rest: then the alignment follows). Windows where the reference is silent (a pause in
+    the sentence) are no evidence either way. None when the recording follows the
+    reference up to ``stop`` or the reference ends first."""
+    before = max(0, start - RATE // 2)
+    scale = _rms(recorded[before:start]) / max(_rms(reference[before + offset : start + offset]),
+                                                 1e-9)
     misses = 0
     first: int | None = None
-    for at in range(max(0, start), stop - window, window):
-        ref = reference[at + offset : at + offset + window].astype(np.float64)
+    at = max(0, start)
+    realigned = 0
+    while at < stop - window:
+        ref = reference[at + offset : at + offset + window]
         if ref.size < window or at + offset < 0:
             return None
-        if np.sqrt(np.mean(ref**2)) <= SOUND_RMS * 10:
+        expected = _rms(ref) * scale
+        if _rms(ref) <= SOUND_RMS * 10:
+            at += window
             continue
-        rec = recorded[at : at + window].astype(np.float64)
-        norm = float(np.linalg.norm(rec) * np.linalg.norm(ref))
-        follows = norm > 0 and float(np.dot(rec, ref)) / norm >= 0.5
-        if follows:
+        level = _rms(recorded[at : at + window])
+        if level > 0 and abs(20 * np.log10(level / expected)) <= 10:
             misses, first = 0, None
+            at += window
             continue
         misses += 1
         first = at if first is None else first
         if misses >= run:
-            return first
+            piece = recorded[first : first + int(0.3 * RATE)]
+            lo = first + offset - int(0.3 * RATE)
+            found = (locate(reference, piece, lo, lo + int(0.8 * RATE))
+                     if realigned < 5 and _rms(piece) > SOUND_RMS * 10 else None)
+            if found is None or found.score < 0.8 or found.start - first == offset:
+                return first
+            offset, realigned = found.start - first, realigned + 1
+            at, misses, first = first, 0, None
+            continue
+        at += window
     return None

@@ -484,10 +484,9 @@ def _cut(speaker: np.ndarray, mask: np.ndarray, reference: np.ndarray | None, en
     end: where it stops following the uncut sentence, else where the speaker goes quiet
     for 0.3 s (cue tones count as quiet)."""
     if reference is not None:
-        anchor = end - int(0.8 * RATE)
-        found = la.locate(reference, speaker[anchor:end], 0, reference.size)
-        if found is not None and found.score >= 0.8:
-            cut = la.divergence(speaker, reference, found.start - anchor, end, stop)
+        offset = la.align(speaker, reference, end)
+        if offset is not None:
+            cut = la.divergence(speaker, reference, offset, end, stop)
             if cut is not None:
                 return {"cut_s": (cut - end) / RATE, "cut_by": "divergence"}
             return {"cut_by": "not cut (the sentence went on to its end)"}
@@ -542,6 +541,7 @@ def summarize(result: dict[str, Any]) -> dict[str, Any]:
         "speech_s": stats(pick(answered, "speech_s")),
         "ack_s": stats(pick(("quiet", "soon"), "ack_s")),
         "ack_kind": result["ack_kind"],
+        "taken_n": sum(r["taken"] is not None for r in rows),
         "quiet_correct": sum(r["correct"] for r in quiet), "quiet_n": len(quiet),
         "quiet_wrong": sum(1 for r in quiet if r["taken"] and not r["correct"]),
         "soon_short_taken": sum(r["taken"] is not None for r in soon_short),
@@ -565,7 +565,8 @@ def _fmt(stat: dict[str, Any]) -> str:
 
 def report(summary: dict[str, Any], meta: dict[str, Any]) -> str:
     s = summary
-    ack = (_fmt(s["ack_s"]) if s["ack_kind"] else "n/a (no acknowledgment cue in this tree)")
+    ack = (f"{_fmt(s['ack_s'])}, found after {s['ack_s']['n']} of {s['taken_n']} taken"
+           if s["ack_kind"] else "n/a (no acknowledgment cue in this tree)")
     if s["ack_kind"] and not s["ack_s"]["n"]:
         ack = f"not heard (cue '{s['ack_kind']}' exists, never found after a command)"
     cut = _fmt(s["cut_s"]) if s["cut_s"]["n"] else "n/a (no command was taken over narration)"

@@ -90,3 +90,14 @@ def test_a_cut_is_where_the_narration_stops_following_the_uncut_sentence() -> No
     whole = np.concatenate([quiet(2.0), sentence, quiet(1.0)])
     # the comma pause is no evidence of a cut, and the sentence runs to its end
     assert la.divergence(whole, sentence, offset, int(2.5 * RATE), whole.size) is None
+
+
+def test_an_underrun_is_not_taken_for_the_cut() -> None:
+    sentence = burst(3.0, 11)
+    # 40 ms of silence slipped in at 1.0 s (an output underrun), then cut at 2.0 s
+    played = np.concatenate([sentence[:RATE], quiet(0.04), sentence[RATE : 2 * RATE]])
+    recorded = np.concatenate([quiet(1.0), played, quiet(2.0)])
+    offset = la.align(recorded, sentence, int(1.6 * RATE))
+    assert offset == -RATE
+    cut = la.divergence(recorded, sentence, offset, int(1.6 * RATE), recorded.size)
+    assert cut is not None and abs(cut - int(3.04 * RATE)) <= 2 * la.FRAME
