@@ -539,7 +539,7 @@ def summarize(result: dict[str, Any]) -> dict[str, Any]:
     return {
         "first_sound_s": stats(pick(answered, "first_sound_s")),
         "speech_s": stats(pick(answered, "speech_s")),
-        "ack_s": stats(pick(("quiet", "soon"), "ack_s")),
+        "ack_s": stats(pick(("quiet", "soon", "barge"), "ack_s")),
         "ack_kind": result["ack_kind"],
         "taken_n": sum(r["taken"] is not None for r in rows),
         "quiet_correct": sum(r["correct"] for r in quiet), "quiet_n": len(quiet),
