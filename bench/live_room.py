@@ -70,10 +70,13 @@ def _set_loopback_volume(pulse: Pulse, module: str, gain_db: float) -> None:
     percent = max(0, round(100 * 10 ** (gain_db / 60)))  # PulseAudio volume is cubic in amplitude
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        for line in pulse.pactl("list", "short", "sink-inputs").splitlines():
-            cols = line.split("\t")
-            if len(cols) > 2 and cols[2] == module:
-                pulse.pactl("set-sink-input-volume", cols[0], f"{percent}%")
+        current = ""
+        for line in pulse.pactl("list", "sink-inputs").splitlines():
+            line = line.strip()
+            if line.startswith("Sink Input #"):
+                current = line.removeprefix("Sink Input #")
+            elif line == f"Owner Module: {module}" and current:
+                pulse.pactl("set-sink-input-volume", current, f"{percent}%")
                 return
         time.sleep(0.1)
     raise RuntimeError("the echo loopback did not start")
