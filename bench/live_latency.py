@@ -66,6 +66,7 @@ INTENT = {"pause": "pause", "resume": "resume", "louder": "louder", "quieter": "
 SOON_DELAYS_S = (0.0, 0.2, 0.4, 0.8, 1.2)
 QUIET_S = 2.5
 LONG_SENTENCE_WORDS = 20
+UNPROMPTED_S = 6.0  # a command taken this long after the last one played: nobody said it
 ACK_KINDS = ("ack", "acknowledge", "heard", "accepted", "command")
 
 ROUTINE = """\
@@ -458,7 +459,10 @@ def analyse(raw: dict[str, Any]) -> dict[str, Any]:
                                 min(limit_f * la.FRAME, end + 6 * RATE)))
         rows.append(row)
     gaps = _sentence_gaps(lines, mask, frame_at)
-    return {"rows": rows, "gaps_s": gaps, "ack_kind": ack_kind,
+    played = [t.played_at for t in trials if t.played_at is not None]
+    unprompted = [_body(line) for at, line in lines if _body(line).startswith("you:")
+                  and not any(0 <= at - p <= UNPROMPTED_S for p in played)]
+    return {"rows": rows, "gaps_s": gaps, "ack_kind": ack_kind, "unprompted": unprompted,
             "cues_known": sorted(waves)}
 
 
@@ -554,6 +558,7 @@ def summarize(result: dict[str, Any]) -> dict[str, Any]:
         "barge_correct": sum(r["correct"] for r in barge),
         "cut_s": stats(pick(("barge",), "cut_s")),
         "gap_s": stats(result["gaps_s"]),
+        "unprompted": list(result.get("unprompted", [])),
     }
 
 
@@ -586,6 +591,9 @@ def report(summary: dict[str, Any], meta: dict[str, Any]) -> str:
          f"{s['barge_over_narration']} said while the guide spoke)", ">= 90%"),
         ("end of barge-in command -> narration cut", cut, "p95 <= 0.5 s"),
         ("pause between the guide's consecutive sentences", _fmt(s["gap_s"]), ""),
+        ("commands taken that nobody said (e.g. its own voice)",
+         f"{len(s['unprompted'])}" + (f": {'; '.join(s['unprompted'][:5])}"
+                                     if s["unprompted"] else ""), "0"),
     ]
     out = ["| measure (p50 / p95) | measured | target |", "|---|---|---|"]
     out += [f"| {a} | {b} | {c} |" for a, b, c in rows]

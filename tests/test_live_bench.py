@@ -37,3 +37,4 @@ def test_the_live_benchmark_runs_the_guide_and_finds_each_answer(tmp_path: Path)
     assert len(gaps) >= 3 and all(0.05 < g < 2.5 for g in gaps), gaps
     summary = results["summary"]
     assert summary["quiet_n"] == 3 and summary["first_sound_s"]["n"] >= 1
+    assert summary["unprompted"] == [], transcript  # the mic hears only the commands

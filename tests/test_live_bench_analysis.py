@@ -71,7 +71,7 @@ def test_the_summary_counts_what_was_taken_and_reads_n_a_for_what_is_missing() -
         {"kind": "soon", "taken": "louder", "correct": True, "gap_after_guide_s": 0.7},
         {"kind": "barge", "taken": None, "correct": False, "narration_over_command": True},
     ]
-    summary = summarize({"rows": rows, "gaps_s": [0.85], "ack_kind": None})
+    summary = summarize({"rows": rows, "gaps_s": [0.85], "ack_kind": None, "unprompted": []})
     assert summary["quiet_correct"] == 1 and summary["quiet_n"] == 2
     assert summary["soon_short_taken"] == 0 and summary["soon_short_n"] == 1
     assert summary["soon_buckets"]["0.5-1 s"] == [1, 1]
