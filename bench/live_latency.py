@@ -1,28 +1,34 @@
 """How fast the real guide answers, measured through a sound server.
 
-    python -m bench.live_latency [--commands N] [--out DIR] [--guide-args "--half-duplex"]
+    python -m bench.live_latency [--commands N] [--out DIR] [--echo-db DB]
+                                 [--guide-args "--half-duplex"]
 
 A private PulseAudio server (``voice_guide.testing.pulse``) gets a virtual room
 (``bench.live_room``): the real ``voice-guide run`` (voice mode, pocketsphinx, a routine of
-three untimed steps written to DIR) listens on a microphone that hears only what the bench
-plays, and speaks into a speaker; both land in the two channels of one recording, so the
-end of each spoken command and the guide's first sound are on one time base. Commands are
-espeak-ng clips in voices other than the guide's en-us, played at chosen moments:
+three untimed steps written to DIR) listens on a microphone that hears what the bench plays
+(and, with ``--echo-db``, its own speaker at that level, about 60 ms late), and speaks into
+a speaker; microphone and speaker land in the two channels of one recording, so the end of
+each spoken command and the guide's first sound are on one time base. Commands are espeak-ng
+clips in voices other than the guide's en-us (each used only if the recognizer takes it from
+the clip alone), played at chosen moments:
 
-- quiet: the guide has been silent for 1.5 s. Measured: end of command -> first sound of
+- quiet: the guide has been silent for 2.5 s. Measured: end of command -> first sound of
   the guide (any sound), -> its spoken answer (known cue tones skipped), -> the
   acknowledgment tone (when ``voice_guide.audio.cues`` has one: found by its waveform).
-- soon: 0 to 0.3 s after the guide's one-word answer ends ("Louder."). Measured: the
-  real gap from the guide's last sound to the command's start, and whether it was taken.
+- soon: 0 to 1.2 s after a one-sentence answer ends ("Resuming."). Measured: the real gap
+  from the guide's last sound to the command's start, and whether it was taken.
 - barge: one second into a long narration sentence. Measured: taken or not, and the time
-  from the end of the command to the speaker going quiet (narration cut).
+  from the end of the command to the narration being cut (where the speaker stops
+  following the same sentence as said uncut earlier in the session).
 - gaps: the pause between consecutive sentences of the guide's narration.
+- commands the guide took when nobody had spoken for 6 s (its own voice, with echo).
 
 "Taken" means the transcript shows the command (``you: "..." -> intent``). Features that do
 not exist in the tree under test (the ack tone, barge-in) read "n/a" or "not taken", never
-fail. Writes report.md, results.json and the stereo recording room.wav to DIR (default
-bench/out/live); prints the report. Exit status 0 when the run completed, 1 when the guide
-failed to start or ended early, 3 when a tool (pulseaudio, espeak-ng) is missing.
+fail. Writes report.md, results.json and the stereo recording room.wav (left: microphone,
+right: speaker) to DIR (default bench/out/live); prints the report. Exit status 0 when the
+run completed, 1 when the guide failed to start or ended early, 3 when a program it needs
+(pulseaudio, pactl, paplay, parec, pacat, espeak-ng) is missing.
 """
 
 from __future__ import annotations
