@@ -1,7 +1,7 @@
 """How fast the real guide answers, measured through a sound server.
 
     python -m bench.live_latency [--commands N] [--out DIR] [--echo-db DB]
-                                 [--guide-args "--half-duplex"]
+                                 [--guide-args=--half-duplex]
 
 A private PulseAudio server (``voice_guide.testing.pulse``) gets a virtual room
 (``bench.live_room``): the real ``voice-guide run`` (voice mode, pocketsphinx, a routine of
@@ -618,7 +618,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--commands", type=int, default=40, help="commands to speak")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench" / "out" / "live")
     parser.add_argument("--guide-args", default="",
-                        help="more options for 'voice-guide run' (e.g. \"--half-duplex\")")
+                        help="more options for 'voice-guide run', written with '=' "
+                             "(--guide-args=--half-duplex)")
     parser.add_argument("--echo-db", type=float, default=None,
                         help="also loop the speaker into the microphone at this gain (dB)")
     args = parser.parse_args(argv)
