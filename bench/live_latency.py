@@ -616,7 +616,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.live_latency", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--commands", type=int, default=40, help="commands to speak")
-    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench" / "out" / "live")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench" / "out" / "live",
+                        help="folder for report.md, results.json, room.wav")
     parser.add_argument("--guide-args", default="",
                         help="more options for 'voice-guide run', written with '=' "
                              "(--guide-args=--half-duplex)")
