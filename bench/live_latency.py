@@ -5,7 +5,7 @@
 
 A private PulseAudio server (``voice_guide.testing.pulse``) gets a virtual room
 (``bench.live_room``): the real ``voice-guide run`` (voice mode, pocketsphinx, a routine of
-three untimed steps written to DIR) listens on a microphone that hears what the bench plays
+six untimed steps written to DIR) listens on a microphone that hears what the bench plays
 (and, with ``--echo-db``, its own speaker at that level, about 60 ms late), and speaks into
 a speaker; microphone and speaker land in the two channels of one recording, so the end of
 each spoken command and the guide's first sound are on one time base. Commands are espeak-ng
@@ -72,6 +72,7 @@ INTENT = {"pause": "pause", "resume": "resume", "louder": "louder", "quieter": "
 SOON_DELAYS_S = (0.0, 0.2, 0.4, 0.8, 1.2)
 QUIET_S = 2.5
 LONG_SENTENCE_WORDS = 20
+STEPS = 6
 UNPROMPTED_S = 6.0  # a command taken this long after the last one played: nobody said it
 ACK_KINDS = ("ack", "acknowledge", "heard", "accepted", "command")
 
@@ -79,7 +80,7 @@ ROUTINE = """\
 schema_version: 1
 id: live-latency
 title: Latency check
-description: Three untimed steps with long sentences, for measuring response times.
+description: Six untimed steps with long sentences, for measuring response times.
 introduction:
   - Welcome. This is a short check of how fast I answer.
   - Speak a command at any time.
@@ -93,7 +94,9 @@ LONG = ("Rest both hands flat on the back and keep them there for a while, breat
 
 def routine_yaml() -> str:
     steps = []
-    for n, title in enumerate(("First hold", "Second hold", "Third hold"), 1):
+    titles = ("First hold", "Second hold", "Third hold", "Fourth hold", "Fifth hold",
+              "Sixth hold")
+    for n, title in enumerate(titles, 1):
         steps.append(f"  - id: hold-{n}\n    title: {title}\n    instructions:\n"
                      f"      - {LONG}\n    pressure: light\n    area: whole back\n"
                      "    technique: resting hands")
@@ -173,6 +176,18 @@ class Guide:
     def last_line_at(self) -> float:
         with self.lock:
             return self.lines[-1][0] if self.lines else 0.0
+
+
+def _step(guide: Guide) -> int:
+    """The step the guide is on, from its last "== step N/M" line (0 before the first)."""
+    with guide.lock:
+        lines = [line for _, line in guide.lines if "== step " in line]
+    if not lines:
+        return 0
+    try:
+        return int(lines[-1].split("== step ", 1)[1].split("/", 1)[0])
+    except ValueError:
+        return 0
 
 
 def _body(line: str) -> str:
@@ -269,12 +284,13 @@ def run_session(pulse: Any, out: Path, commands: int, guide_args: list[str],
             for _ in range(2 if kind == "barge" else 0):
                 if moment:
                     break
-                # no long sentence coming: ask for one ("repeat"), then wait again
-                helper = Trial("quiet", "repeat", (usable.get("repeat") or ["en-gb"])[0],
+                # no long sentence coming: move a step (its narration has one), wait again
+                move = "next step" if _step(guide) < STEPS else "go back"
+                helper = Trial("quiet", move, (usable.get(move) or [VOICES[0][0]])[0],
                                note="asks for narration before a barge-in command")
                 _wait_for_moment(Trial("quiet", "", ""), trials, guide, live)
                 helper.played_at = time.monotonic()
-                pulse.play(clips[("repeat", helper.voice)].path, CMD_SINK).wait(15)
+                pulse.play(clips[(move, helper.voice)].path, CMD_SINK).wait(15)
                 trials.append(helper)
                 moment = _wait_for_moment(trial, trials, guide, live)
             if not moment:

@@ -20,7 +20,7 @@ def test_the_live_benchmark_runs_the_guide_and_finds_each_answer(tmp_path: Path)
     assert "end of command -> first sound of the guide" in report
     assert "acknowledgment tone" in report
     assert (tmp_path / "room.wav").stat().st_size > 0
-    assert "guide: Step one of three: First hold." in transcript
+    assert "guide: Step one of six: First hold." in transcript
     trials = results["trials"]
     assert [t["phrase"] for t in trials] == ["pause", "resume", "louder", "quieter"]
     for trial in trials:  # every command played is found in the microphone channel
