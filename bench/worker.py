@@ -1,17 +1,23 @@
-"""Run one recognizer over the benchmark streams in this (fresh) process.
+"""Run one recognizer (or hearing: front end plus recognizer) over the benchmark streams
+in this (fresh) process.
 
 Started by ``bench.recognition`` once per engine and variant so that peak
-resident memory belongs to that engine alone. It deliberately avoids numpy:
-audio is read from the WAV files in 0.1 s blocks, as a microphone would
-deliver it. Prints nothing; writes one JSON result file.
+resident memory belongs to that engine alone. The harness itself avoids numpy:
+audio is read from the WAV files in 0.1 s blocks, as a microphone would deliver it,
+and a stream with a reference WAV (what the speaker played) feeds the same instants of
+it beside each block, exactly as ``voice-guide listen --file MIC --reference SPEAKER``.
+Prints nothing; writes one JSON result file.
 
     python -m bench.worker --engine pocketsphinx --lang en --manifest M --out R [--naive]
+        [--front-end] [--skip-long]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import inspect
 import json
 import resource
 import sys
@@ -66,16 +72,32 @@ def _record(heard: Heard, fed_s: float, offset: float) -> dict[str, Any]:
     }
 
 
+def _open_wav(stack: contextlib.ExitStack[Any], path: str) -> wave.Wave_read:
+    w = stack.enter_context(wave.open(path, "rb"))  # noqa: SIM115 - closed by the stack
+    if w.getframerate() != SAMPLE_RATE or w.getnchannels() != 1 or w.getsampwidth() != 2:
+        raise RuntimeError(f"{path} is not 16 kHz mono 16-bit")
+    return w
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     streams: list[dict[str, Any]] = json.loads(Path(args.manifest).read_text(encoding="utf-8"))
     streams = [s for s in streams if s["language"] == args.lang]
+    if getattr(args, "skip_long", False):
+        streams = [s for s in streams if s["condition"] != "long"]
     base_rss = peak_rss_mb()
     factory = load_factory(args.factory)
     model_dir = Path(args.model_dir) if args.model_dir else None
+    extra: dict[str, Any] = {}
+    if getattr(args, "front_end", False):
+        from voice_guide.frontend import FrontEndSettings
+
+        extra["front_end"] = FrontEndSettings()
     cpu0, wall0 = time.process_time(), time.perf_counter()
     recognizer, label = factory(args.engine, table=_table(args.lang), model_dir=model_dir,
-                                naive=args.naive)
+                                naive=args.naive, **extra)
     load_cpu, load_wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    # A Hearing takes what the speaker played beside each block; a bare Recognizer does not.
+    takes_reference = "reference" in inspect.signature(recognizer.accept).parameters
     block = int(BLOCK_S * SAMPLE_RATE)
     fed = 0  # samples fed so far, over all streams
     cpu = wall = 0.0
@@ -84,15 +106,20 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     for stream in streams:
         offset = fed / SAMPLE_RATE
         out: list[dict[str, Any]] = []
-        with wave.open(stream["wav"], "rb") as w:
-            if w.getframerate() != SAMPLE_RATE or w.getnchannels() != 1 or w.getsampwidth() != 2:
-                raise RuntimeError(f"{stream['wav']} is not 16 kHz mono 16-bit")
+        ref_path = stream.get("reference")
+        with contextlib.ExitStack() as stack:
+            w = _open_wav(stack, stream["wav"])
+            ref = _open_wav(stack, ref_path) if ref_path else None
             while True:
                 pcm = w.readframes(block)
                 if not pcm:
                     break
                 c0, t0 = time.process_time(), time.perf_counter()
-                got = recognizer.accept(pcm)
+                if ref is not None and takes_reference:
+                    played = ref.readframes(len(pcm) // 2).ljust(len(pcm), b"\0")
+                    got = recognizer.accept(pcm, played)  # type: ignore[call-arg]
+                else:
+                    got = recognizer.accept(pcm)
                 cpu += time.process_time() - c0
                 wall += time.perf_counter() - t0
                 fed += len(pcm) // 2
@@ -105,9 +132,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if streams and tail:
         last = streams[-1]["name"]
         heard_by_stream[last].extend(_record(h, fed / SAMPLE_RATE, offset) for h in tail)
+    stages = getattr(recognizer, "stage_cpu_s", None)
     return {
         "engine": args.engine,
         "naive": args.naive,
+        "front_end": bool(extra),
+        "stage_cpu_s": dict(stages) if stages else {"recognizer": cpu},
         "language": args.lang,
         "recognizer": getattr(recognizer, "name", label),
         "label": label,
@@ -129,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--naive", action="store_true")
+    parser.add_argument("--front-end", action="store_true",
+                        help="pass front_end=FrontEndSettings() to the factory")
+    parser.add_argument("--skip-long", action="store_true",
+                        help="leave out the long non-command room stream")
     parser.add_argument("--model-dir", default="")
     parser.add_argument("--factory", default="voice_guide.asr.factory:make_recognizer")
     args = parser.parse_args(argv)

@@ -10,7 +10,7 @@ want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
 SYSTEM_PACKAGES=(espeak-ng libportaudio2 sox)
-TEST_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils systemd)  # systemd: systemd-analyze verify
+TEST_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils systemd flite)  # systemd: systemd-analyze verify; flite: held-out voices in bench/
 [ "$want_test" = 1 ] && SYSTEM_PACKAGES+=("${TEST_PACKAGES[@]}")
 
 missing=()
