@@ -26,7 +26,8 @@ from voice_guide.ports import Heard
 
 VARIANTS: dict[str, FrontEndSettings] = {
     "off": OFF,  # today's path: no stage at all
-    "plain": FrontEndSettings(denoise="off"),  # echo cancellation and gain only
+    "plain": FrontEndSettings(denoise="off"),  # echo cancellation only
+    "gain": FrontEndSettings(denoise="off", gain=True),  # echo cancellation and gain
     "on": FrontEndSettings(denoise="on"),
     "auto": FrontEndSettings(denoise="auto"),
 }
@@ -79,6 +80,21 @@ def _print(label: str, summary: dict[str, Any]) -> None:
           f" rtf {summary['rtf_cpu']:.3f}", flush=True)
 
 
+def _bargein(lang: Any, cache: Path, variant: str) -> None:
+    from bench import frontend_bargein
+    from tests.asr_devset import SEED
+
+    for delay, echo_db in frontend_bargein.CONDITIONS:
+        take = frontend_bargein.build(lang, cache, SEED, delay, echo_db)
+        right, said, extra = frontend_bargein.score(take, VARIANTS[variant], lang.table)
+        alone = frontend_bargein.build(lang, cache, SEED, delay, echo_db, with_commands=False)
+        _, _, false = frontend_bargein.score(alone, VARIANTS[variant], lang.table)
+        minutes = len(alone.mic) / 2 / 16000 / 60
+        print(f"bargein {variant} delay {delay:.0f} ms echo {echo_db:+.0f} dB: {right}/{said}"
+              f" right, {extra} extra; narration alone {minutes:.1f} min: {false} false",
+              flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     global _current
     from tests.asr_devset import SEED, dev_language
@@ -94,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     manifest = out / "en" / "manifest.json"
     dataset.save_manifest(streams, manifest)
     for variant in args.variants.split(","):
+        if variant.startswith("bargein"):
+            _bargein(lang, out / "cache", variant.partition(":")[2] or "plain")
+            continue
         _current = VARIANTS[variant]
         ns = SimpleNamespace(manifest=str(manifest), lang="en", engine="pocketsphinx",
                              model_dir="", naive=False, factory=f"{__name__}:factory")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from voice_guide.frontend.echo_gate import level_db
 from voice_guide.frontend.gain import Gain
 from voice_guide.frontend.pcm import Framer, Int16, to_bytes
 from voice_guide.frontend.stage import Stage
@@ -20,6 +21,7 @@ class Processed:
     plain: bytes
     denoised: bytes | None
     speech_probability: list[float]  # the denoiser's, one per 10 ms frame (empty: none)
+    levels: list[float]  # dBFS of each 10 ms frame after echo cancellation
 
 
 class FrontEnd:
@@ -50,8 +52,10 @@ class FrontEnd:
         plain: list[bytes] = []
         clean: list[bytes] = []
         probs: list[float] = []
+        levels: list[float] = []
         for mic, ref in self._framer.push(pcm, reference):
             frame = self._run(self.echo, mic, ref) if self.echo is not None else mic
+            levels.append(level_db(frame))
             if self.denoiser is not None:
                 denoised = self._run(self.denoiser, frame, ref)
                 probs.append(float(getattr(self.denoiser, "speech_probability", 0.0)))
@@ -63,7 +67,7 @@ class FrontEnd:
                     frame = self._run(self._plain_gain, frame, ref)
                 plain.append(to_bytes(frame))
         return Processed(b"".join(plain), b"".join(clean) if self.denoiser is not None else None,
-                         probs)
+                         probs, levels)
 
     def finish(self) -> bytes:
         """The last part frame, unprocessed (so no sample of a recording is lost)."""

@@ -30,14 +30,23 @@ def make_denoiser() -> Stage:
         return WebrtcDenoiser()
 
 
+def make_echo_canceller() -> Stage:
+    """libspeexdsp's MDF filter; WebRTC AEC3 (livekit) when libspeexdsp does not load."""
+    try:
+        from voice_guide.frontend.speex_echo import SpeexEcho
+
+        return SpeexEcho()
+    except (MissingDependency, OSError, AttributeError) as err:
+        log.warning("libspeexdsp unavailable (%s); using WebRTC AEC3", err)
+        from voice_guide.frontend.echo import EchoCanceller
+
+        return EchoCanceller()
+
+
 def make_front_end(settings: FrontEndSettings) -> FrontEnd | None:
     if not settings.enabled:
         return None
-    echo: Stage | None = None
-    if settings.echo_cancel:
-        from voice_guide.frontend.echo import EchoCanceller
-
-        echo = EchoCanceller()
+    echo = make_echo_canceller() if settings.echo_cancel else None
     denoiser = make_denoiser() if settings.denoise != "off" else None
     return FrontEnd(echo, denoiser, settings.gain, keep_plain=settings.denoise != "on")
 

@@ -44,7 +44,7 @@ class ChainHearing:
             return self._hear(pcm, None)
         out = self._front.process(pcm, reference)
         if self._background is not None:
-            self._background.push(out.speech_probability)
+            self._background.push(out.speech_probability, out.levels)
         return self._hear(out.plain, out.denoised)
 
     def flush(self) -> list[Heard]:
