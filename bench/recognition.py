@@ -127,8 +127,10 @@ def _worker_env() -> dict[str, str]:
     return env
 
 
-def run_worker(run: Run, manifest: Path, out_dir: Path, factory: str) -> dict[str, Any]:
-    out = out_dir / "runs" / f"{run.slug}.json"
+def _run_part(run: Run, manifest: Path, out_dir: Path, factory: str, part: str
+              ) -> dict[str, Any]:
+    name = run.slug + (f"-{part.replace(':', '').replace('/', 'of')}" if part else "")
+    out = out_dir / "runs" / f"{name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.unlink(missing_ok=True)
     if run.variant == "frontend":
@@ -141,6 +143,8 @@ def run_worker(run: Run, manifest: Path, out_dir: Path, factory: str) -> dict[st
         cmd += ["--naive", "--skip-long"]  # hundreds per hour already on the short stream
     if run.variant == "frontend":
         cmd.append("--front-end")
+    if part:
+        cmd += ["--part", part]
     try:
         done = subprocess.run(cmd, env=_worker_env(), cwd=PROJECT_ROOT, capture_output=True,
                               text=True, timeout=WORKER_TIMEOUT_S)
@@ -151,6 +155,39 @@ def run_worker(run: Run, manifest: Path, out_dir: Path, factory: str) -> dict[st
         return result
     last = (done.stderr.strip().splitlines() or ["no output"])[-1]
     return {"error": f"worker exited with status {done.returncode}: {last}"}
+
+
+def merge_parts(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """One result from a run spread over processes: emissions joined, CPU and audio
+    summed, peak memory the largest of them."""
+    failed = next((p for p in parts if "error" in p), None)
+    if failed is not None or len(parts) == 1:
+        return failed or parts[0]
+    merged = dict(parts[0])
+    merged["heard"] = {k: v for p in parts for k, v in p["heard"].items()}
+    for key in ("cpu_s", "wall_s", "audio_s"):
+        merged[key] = sum(float(p[key]) for p in parts)
+    stages: dict[str, float] = {}
+    for p in parts:
+        for k, v in (p.get("stage_cpu_s") or {}).items():
+            stages[k] = stages.get(k, 0.0) + float(v)
+    merged["stage_cpu_s"] = stages
+    merged["peak_rss_mb"] = max(float(p["peak_rss_mb"]) for p in parts)
+    merged["base_rss_mb"] = min(float(p["base_rss_mb"]) for p in parts)
+    merged["processes"] = len(parts)
+    return merged
+
+
+def run_parts(run: Run, long_parts: int) -> list[str]:
+    """How a run is spread over processes: the front end's long stream in ``long_parts``
+    pieces beside the command streams; everything else in one process."""
+    if run.variant != "frontend" or long_parts <= 1:
+        return [""]
+    return ["commands", *(f"long:{i}/{long_parts}" for i in range(long_parts))]
+
+
+def run_worker(run: Run, manifest: Path, out_dir: Path, factory: str) -> dict[str, Any]:
+    return _run_part(run, manifest, out_dir, factory, "")
 
 
 def machine() -> str:
@@ -250,16 +287,25 @@ def benchmark(args: argparse.Namespace, command: str) -> tuple[dict[str, Any], l
                      "command was spoken by a held-out synthesizer.")
     rows: list[dict[str, Any]] = []
     failures: list[str] = []
+    with_long = {s.language for s in streams if s.condition == "long"}
 
-    def one(run: Run) -> dict[str, Any]:
+    def one(job: tuple[Run, str]) -> dict[str, Any]:
+        run, part = job
         t1 = time.perf_counter()
-        result = run_worker(run, manifest, out_dir, args.factory)
-        print(f"bench: {run.slug} done in {time.perf_counter() - t1:.0f} s", file=sys.stderr,
-              flush=True)
+        result = _run_part(run, manifest, out_dir, args.factory, part)
+        print(f"bench: {run.slug} {part} done in {time.perf_counter() - t1:.0f} s".replace(
+            "  ", " "), file=sys.stderr, flush=True)
         return result
 
+    # The front-end runs take longest: start them first, report in the usual order.
+    long_parts = 0 if args.quick else max(1, args.jobs - 1)
+    by_cost = sorted(runs, key=lambda r: (r.variant != "frontend", r.language != "en"))
+    jobs = [(run, part) for run in by_cost for part in run_parts(run, long_parts)
+            if not (part.startswith("long") and run.language not in with_long)]
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        done = list(pool.map(one, runs))
+        results_by_job = list(pool.map(one, jobs))
+    done = [merge_parts([r for (j, _), r in zip(jobs, results_by_job, strict=True)
+                         if j == run]) for run in runs]
     for run, result in zip(runs, done, strict=True):
         base = {"engine": run.engine, "language": run.language, "naive": run.naive,
                 "variant": run.variant}

@@ -18,7 +18,7 @@ from voice_guide.paths import PROJECT_ROOT
 if str(PROJECT_ROOT) not in sys.path:  # bench/ is not installed; plain `pytest` needs this
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from bench import noise, report, room, score  # noqa: E402
+from bench import noise, recognition, report, room, score, worker  # noqa: E402
 from bench.dataset import Segment, Stream  # noqa: E402
 from bench.synth import trim  # noqa: E402
 from voice_guide.ports import SAMPLE_RATE  # noqa: E402
@@ -152,6 +152,33 @@ def test_trim_cuts_silence_but_keeps_the_sound() -> None:
     padded = np.concatenate([np.zeros(16000, np.float32), tone, np.zeros(16000, np.float32)])
     cut = trim(padded)
     assert 8000 <= len(cut) <= 8000 + 4 * 160 + 320
+
+
+def test_a_front_end_run_spread_over_processes_is_merged_back() -> None:
+    streams = [{"name": n, "condition": c} for n, c in
+               (("en-clean", "clean"), ("en-speech", "speech"), ("en-long-00", "long"),
+                ("en-long-01", "long"), ("en-long-02", "long"))]
+    assert [s["name"] for s in worker.select_part(streams, "commands")] == ["en-clean",
+                                                                            "en-speech"]
+    assert [s["name"] for s in worker.select_part(streams, "long:0/2")] == ["en-long-00",
+                                                                            "en-long-02"]
+    assert [s["name"] for s in worker.select_part(streams, "long:1/2")] == ["en-long-01"]
+    run = recognition.Run("pocketsphinx", "en", "frontend")
+    assert recognition.run_parts(run, 2) == ["commands", "long:0/2", "long:1/2"]
+    assert recognition.run_parts(recognition.Run("pocketsphinx", "en", "tuned"), 2) == [""]
+
+    def part(heard: str, cpu: float, rss: float) -> dict[str, Any]:
+        return {"heard": {heard: []}, "cpu_s": cpu, "wall_s": cpu, "audio_s": 10.0,
+                "stage_cpu_s": {"echo": cpu / 2, "recognizer": cpu / 2},
+                "peak_rss_mb": rss, "base_rss_mb": 14.0, "engine": "pocketsphinx"}
+
+    merged = recognition.merge_parts([part("en-clean", 1.0, 200.0), part("en-long-00", 3.0,
+                                                                         250.0)])
+    assert set(merged["heard"]) == {"en-clean", "en-long-00"}
+    assert (merged["cpu_s"], merged["audio_s"], merged["peak_rss_mb"]) == (4.0, 20.0, 250.0)
+    assert merged["stage_cpu_s"] == {"echo": 2.0, "recognizer": 2.0}
+    failed = recognition.merge_parts([part("en-clean", 1.0, 1.0), {"error": "boom"}])
+    assert failed == {"error": "boom"}
 
 
 def test_unknown_engine_is_one_clear_sentence(tmp_path: Path) -> None:
