@@ -39,7 +39,7 @@ LONG_MINUTES = 120.0  # the long non-command room stream: two hours
 
 _ALL = dataset.ALL_CONDITIONS
 FULL_PLANS = {
-    "en": dataset.Plan(command_reps=3, speech_reps=6, conditions=_ALL, held_out_reps=1,
+    "en": dataset.Plan(command_reps=2, speech_reps=6, conditions=_ALL, held_out_reps=1,
                        long_minutes=LONG_MINUTES),
     "ko": dataset.Plan(command_reps=4, speech_reps=4, conditions=_ALL),
 }
@@ -178,12 +178,12 @@ def merge_parts(parts: list[dict[str, Any]]) -> dict[str, Any]:
     return merged
 
 
-def run_parts(run: Run, long_parts: int) -> list[str]:
-    """How a run is spread over processes: the front end's long stream in ``long_parts``
-    pieces beside the command streams; everything else in one process."""
-    if run.variant != "frontend" or long_parts <= 1:
+def run_parts(run: Run, pieces: int) -> list[str]:
+    """How a run is spread over processes: the command streams and the long stream each
+    in ``pieces`` parts; the naive baseline (no long stream) in one process."""
+    if run.naive or pieces <= 1:
         return [""]
-    return ["commands", *(f"long:{i}/{long_parts}" for i in range(long_parts))]
+    return [f"{kind}:{i}/{pieces}" for kind in ("commands", "long") for i in range(pieces)]
 
 
 def run_worker(run: Run, manifest: Path, out_dir: Path, factory: str) -> dict[str, Any]:
@@ -298,9 +298,9 @@ def benchmark(args: argparse.Namespace, command: str) -> tuple[dict[str, Any], l
         return result
 
     # The front-end runs take longest: start them first, report in the usual order.
-    long_parts = 0 if args.quick else max(1, args.jobs - 1)
+    pieces = 1 if args.quick else max(1, args.jobs // 2)
     by_cost = sorted(runs, key=lambda r: (r.variant != "frontend", r.language != "en"))
-    jobs = [(run, part) for run in by_cost for part in run_parts(run, long_parts)
+    jobs = [(run, part) for run in by_cost for part in run_parts(run, pieces)
             if not (part.startswith("long") and run.language not in with_long)]
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         results_by_job = list(pool.map(one, jobs))

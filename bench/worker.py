@@ -9,7 +9,7 @@ it beside each block, exactly as ``voice-guide listen --file MIC --reference SPE
 Prints nothing; writes one JSON result file.
 
     python -m bench.worker --engine pocketsphinx --lang en --manifest M --out R [--naive]
-        [--front-end] [--skip-long] [--part commands|long:I/K]
+        [--front-end] [--skip-long] [--part commands:I/K|long:I/K]
 """
 
 from __future__ import annotations
@@ -80,15 +80,15 @@ def _open_wav(stack: contextlib.ExitStack[Any], path: str) -> wave.Wave_read:
 
 
 def select_part(streams: list[dict[str, Any]], part: str) -> list[dict[str, Any]]:
-    """"" every stream; "commands" all but the long room stream; "long:I/K" every K-th part
-    of the long room stream from the I-th (so one run can be spread over processes)."""
+    """"" every stream; "commands:I/K" every K-th stream but the long room stream, from
+    the I-th; "long:I/K" every K-th part of the long room stream, from the I-th (so one
+    run can be spread over processes)."""
     if not part:
         return streams
-    if part == "commands":
-        return [s for s in streams if s["condition"] != "long"]
-    index, _, count = part.removeprefix("long:").partition("/")
-    long = [s for s in streams if s["condition"] == "long"]
-    return long[int(index) :: int(count)]
+    kind, _, share = part.partition(":")
+    index, _, count = (share or "0/1").partition("/")
+    mine = [s for s in streams if (s["condition"] == "long") == (kind == "long")]
+    return mine[int(index) :: int(count)]
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--naive", action="store_true")
     parser.add_argument("--front-end", action="store_true",
                         help="pass front_end=FrontEndSettings() to the factory")
-    parser.add_argument("--part", default="", help="commands, or long:I/K (see select_part)")
+    parser.add_argument("--part", default="", help="commands:I/K or long:I/K (see select_part)")
     parser.add_argument("--skip-long", action="store_true",
                         help="leave out the long non-command room stream")
     parser.add_argument("--model-dir", default="")

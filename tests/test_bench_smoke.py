@@ -158,14 +158,16 @@ def test_a_front_end_run_spread_over_processes_is_merged_back() -> None:
     streams = [{"name": n, "condition": c} for n, c in
                (("en-clean", "clean"), ("en-speech", "speech"), ("en-long-00", "long"),
                 ("en-long-01", "long"), ("en-long-02", "long"))]
-    assert [s["name"] for s in worker.select_part(streams, "commands")] == ["en-clean",
-                                                                            "en-speech"]
+    assert [s["name"] for s in worker.select_part(streams, "commands:0/1")] == ["en-clean",
+                                                                               "en-speech"]
+    assert [s["name"] for s in worker.select_part(streams, "commands:1/2")] == ["en-speech"]
     assert [s["name"] for s in worker.select_part(streams, "long:0/2")] == ["en-long-00",
                                                                             "en-long-02"]
     assert [s["name"] for s in worker.select_part(streams, "long:1/2")] == ["en-long-01"]
     run = recognition.Run("pocketsphinx", "en", "frontend")
-    assert recognition.run_parts(run, 2) == ["commands", "long:0/2", "long:1/2"]
-    assert recognition.run_parts(recognition.Run("pocketsphinx", "en", "tuned"), 2) == [""]
+    assert recognition.run_parts(run, 2) == ["commands:0/2", "commands:1/2", "long:0/2",
+                                             "long:1/2"]
+    assert recognition.run_parts(recognition.Run("pocketsphinx", "en", "naive"), 2) == [""]
 
     def part(heard: str, cpu: float, rss: float) -> dict[str, Any]:
         return {"heard": {heard: []}, "cpu_s": cpu, "wall_s": cpu, "audio_s": 10.0,
