@@ -175,6 +175,7 @@ def merge_parts(parts: list[dict[str, Any]]) -> dict[str, Any]:
     merged["peak_rss_mb"] = max(float(p["peak_rss_mb"]) for p in parts)
     merged["base_rss_mb"] = min(float(p["base_rss_mb"]) for p in parts)
     merged["processes"] = len(parts)
+    merged["partial"] = any(p.get("partial") for p in parts)
     return merged
 
 
@@ -248,29 +249,16 @@ def parse_variants(text: str) -> tuple[str, ...]:
     return tuple(v for v in VARIANTS if v in wanted)
 
 
-def benchmark(args: argparse.Namespace, command: str) -> tuple[dict[str, Any], list[str]]:
-    engines = parse_engines(args.engines)
-    variants = parse_variants(args.variants)
-    try:
-        require_tools()
-    except RuntimeError as err:
-        raise UserError(str(err), exit_code=3) from err
-    out_dir = Path(args.out)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / ".write-test").write_text("", encoding="utf-8")
-        (out_dir / ".write-test").unlink()
-    except OSError as err:
-        raise UserError(f"cannot write to --out {out_dir} ({err.strerror or err}); "
-                        "pass a writable directory", exit_code=2) from err
-    runs, notes = plan_runs(engines, variants)
-    plans = QUICK_PLANS if args.quick else FULL_PLANS
-    makers = {"en": languages.english, "ko": languages.korean}
+_MAKERS = {"en": languages.english, "ko": languages.korean}
+
+
+def _build_set(runs: list[Run], plans: dict[str, dataset.Plan], out_dir: Path, manifest: Path
+               ) -> tuple[list[dataset.Stream], dict[str, Any]]:
     streams: list[dataset.Stream] = []
     summaries: dict[str, Any] = {}
     t0 = time.perf_counter()
     for code in dict.fromkeys(r.language for r in runs):
-        lang = makers[code]()
+        lang = _MAKERS[code]()
         try:
             built = dataset.build(lang, plans[code], out_dir / "streams", out_dir / "cache",
                                   SEED)
@@ -279,14 +267,38 @@ def benchmark(args: argparse.Namespace, command: str) -> tuple[dict[str, Any], l
                             exit_code=3) from err
         streams += built
         summaries[code] = _dataset_summary(lang, plans[code], built)
-    manifest = out_dir / "streams" / "manifest.json"
     dataset.save_manifest(streams, manifest)
     print(f"bench: test set ready in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-    if "en" in summaries and not summaries["en"]["held_out_reps"]:
-        notes.append("flite is not installed (scripts/setup.sh --test installs it), so no "
-                     "command was spoken by a held-out synthesizer.")
-    rows: list[dict[str, Any]] = []
-    failures: list[str] = []
+    return streams, summaries
+
+
+def _load_set(manifest: Path, runs: list[Run], plans: dict[str, dataset.Plan]
+              ) -> tuple[list[dataset.Stream], dict[str, Any]]:
+    """The test set a previous run built (for --from-runs)."""
+    try:
+        streams = dataset.load_manifest(manifest)
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise UserError(f"cannot read the test set {manifest} ({err}); run the benchmark "
+                        "without --from-runs first", exit_code=2) from err
+    summaries: dict[str, Any] = {}
+    for code in dict.fromkeys(r.language for r in runs):
+        mine = [s for s in streams if s.language == code]
+        if mine:
+            summaries[code] = _dataset_summary(_MAKERS[code](), plans[code], mine)
+    return streams, summaries
+
+
+def collect_parts(run: Run, out_dir: Path) -> dict[str, Any]:
+    """A run's result from the files its worker processes left in ``out_dir/runs``."""
+    folder = out_dir / "runs"
+    files = [*folder.glob(f"{run.slug}.json"), *sorted(folder.glob(f"{run.slug}-*.json"))]
+    if not files:
+        return {"error": "no result in " + str(folder) + " (not run, or not finished)"}
+    return merge_parts([json.loads(f.read_text(encoding="utf-8")) for f in files])
+
+
+def _run_all(runs: list[Run], streams: list[dataset.Stream], manifest: Path, out_dir: Path,
+             args: argparse.Namespace) -> list[dict[str, Any]]:
     with_long = {s.language for s in streams if s.condition == "long"}
 
     def one(job: tuple[Run, str]) -> dict[str, Any]:
@@ -304,8 +316,39 @@ def benchmark(args: argparse.Namespace, command: str) -> tuple[dict[str, Any], l
             if not (part.startswith("long") and run.language not in with_long)]
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         results_by_job = list(pool.map(one, jobs))
-    done = [merge_parts([r for (j, _), r in zip(jobs, results_by_job, strict=True)
+    return [merge_parts([r for (j, _), r in zip(jobs, results_by_job, strict=True)
                          if j == run]) for run in runs]
+
+
+def benchmark(args: argparse.Namespace, command: str) -> tuple[dict[str, Any], list[str]]:
+    engines = parse_engines(args.engines)
+    variants = parse_variants(args.variants)
+    try:
+        require_tools()
+    except RuntimeError as err:
+        raise UserError(str(err), exit_code=3) from err
+    out_dir = Path(args.out)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / ".write-test").write_text("", encoding="utf-8")
+        (out_dir / ".write-test").unlink()
+    except OSError as err:
+        raise UserError(f"cannot write to --out {out_dir} ({err.strerror or err}); "
+                        "pass a writable directory", exit_code=2) from err
+    runs, notes = plan_runs(engines, variants)
+    plans = QUICK_PLANS if args.quick else FULL_PLANS
+    manifest = out_dir / "streams" / "manifest.json"
+    if args.from_runs:
+        streams, summaries = _load_set(manifest, runs, plans)
+        done = [collect_parts(run, out_dir) for run in runs]
+    else:
+        streams, summaries = _build_set(runs, plans, out_dir, manifest)
+        done = _run_all(runs, streams, manifest, out_dir, args)
+    if "en" in summaries and not summaries["en"]["held_out_reps"]:
+        notes.append("flite is not installed (scripts/setup.sh --test installs it), so no "
+                     "command was spoken by a held-out synthesizer.")
+    rows: list[dict[str, Any]] = []
+    failures: list[str] = []
     for run, result in zip(runs, done, strict=True):
         base = {"engine": run.engine, "language": run.language, "naive": run.naive,
                 "variant": run.variant}
@@ -313,9 +356,19 @@ def benchmark(args: argparse.Namespace, command: str) -> tuple[dict[str, Any], l
             failures.append(f"{run.slug}: {result['error']}")
             rows.append({**base, "error": result["error"]})
         else:
+            if result.get("partial"):
+                notes.append(f"{run.slug} did not finish in time: it is scored on the "
+                             f"streams it completed ({', '.join(sorted(result['heard']))}).")
             mine = [s for s in streams if s.language == run.language]
             rows.append({**score.summarize(mine, result), "variant": run.variant,
                          "description": result.get("label", "")})
+    for r in rows:
+        want = summaries.get(r["language"], {}).get("long_minutes", 0.0)
+        got = (r.get("long") or {}).get("minutes", 0.0) if "error" not in r else want
+        if want and not r["naive"] and got < want - 0.5:
+            notes.append(f"{report.run_label(r)} heard {got:.0f} of the {want:.0f} min of the "
+                         "room stream (the rest did not finish in time); its false-command "
+                         "rate is over what it heard.")
     results = {
         "command": command,
         "machine": machine(),
@@ -345,6 +398,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", default=",".join(VARIANTS),
                         help="naive (baseline), tuned (today's chain, no front end), frontend "
                              "(the audio front end); default: %(default)s")
+    parser.add_argument("--from-runs", action="store_true",
+                        help="run nothing: score the set and worker results already in --out")
     parser.add_argument("--jobs", type=int, default=1,
                         help="runs at once, each in its own process (default: %(default)s)")
     parser.add_argument("--factory", default=DEFAULT_FACTORY, help=argparse.SUPPRESS)

@@ -91,7 +91,10 @@ def select_part(streams: list[dict[str, Any]], part: str) -> list[dict[str, Any]
     return mine[int(index) :: int(count)]
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
+def run(args: argparse.Namespace,
+        progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Every selected stream through the recognizer; ``progress`` gets the result so far
+    (marked ``partial``) after each stream."""
     streams: list[dict[str, Any]] = json.loads(Path(args.manifest).read_text(encoding="utf-8"))
     streams = [s for s in streams if s["language"] == args.lang]
     if getattr(args, "skip_long", False):
@@ -116,6 +119,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     cpu = wall = 0.0
     heard_by_stream: dict[str, list[dict[str, Any]]] = {}
     offset = 0.0
+
+    def snapshot() -> dict[str, Any]:
+        return _result(args, recognizer, label, extra, (load_cpu, load_wall), base_rss, cpu,
+                       wall, fed / SAMPLE_RATE, heard_by_stream)
+
     for stream in streams:
         offset = fed / SAMPLE_RATE
         out: list[dict[str, Any]] = []
@@ -138,6 +146,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 fed += len(pcm) // 2
                 out.extend(_record(h, fed / SAMPLE_RATE, offset) for h in got)
         heard_by_stream[stream["name"]] = out
+        if progress is not None and stream is not streams[-1]:
+            progress({**snapshot(), "partial": True})
     c0, t0 = time.process_time(), time.perf_counter()
     tail = recognizer.flush()
     cpu += time.process_time() - c0
@@ -145,6 +155,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if streams and tail:
         last = streams[-1]["name"]
         heard_by_stream[last].extend(_record(h, fed / SAMPLE_RATE, offset) for h in tail)
+    return snapshot()
+
+
+def _result(args: argparse.Namespace, recognizer: Any, label: str, extra: dict[str, Any],
+            load: tuple[float, float], base_rss: float, cpu: float, wall: float,
+            audio_s: float, heard_by_stream: dict[str, list[dict[str, Any]]]
+            ) -> dict[str, Any]:
+    load_cpu, load_wall = load
     stages = getattr(recognizer, "stage_cpu_s", None)
     return {
         "engine": args.engine,
@@ -158,10 +176,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "load_wall_s": load_wall,
         "cpu_s": cpu,
         "wall_s": wall,
-        "audio_s": fed / SAMPLE_RATE,
+        "audio_s": audio_s,
         "base_rss_mb": base_rss,
         "peak_rss_mb": peak_rss_mb(),
-        "heard": heard_by_stream,
+        "heard": dict(heard_by_stream),
     }
 
 
@@ -180,12 +198,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model-dir", default="")
     parser.add_argument("--factory", default="voice_guide.asr.factory:make_recognizer")
     args = parser.parse_args(argv)
+
+    def save(result: dict[str, Any]) -> None:
+        tmp = Path(args.out + ".tmp")
+        tmp.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(args.out)
+
     try:
-        result = run(args)
+        result = run(args, save)
     except Exception as err:  # reported to the parent, which prints one line per failure
         result = {"engine": args.engine, "naive": args.naive, "language": args.lang,
                   "error": f"{type(err).__name__}: {err}", "traceback": traceback.format_exc()}
-    Path(args.out).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    save(result)
     return 0 if "error" not in result else 2
 
 
