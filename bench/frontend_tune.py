@@ -28,6 +28,9 @@ VARIANTS: dict[str, FrontEndSettings] = {
     "off": OFF,  # today's path: no stage at all
     "plain": FrontEndSettings(denoise="off"),  # echo cancellation only
     "gain": FrontEndSettings(denoise="off", gain=True),  # echo cancellation and gain
+    "vad": FrontEndSettings(denoise="off", vad=True),  # echo cancellation and Silero gate
+    "vad-on": FrontEndSettings(denoise="on", vad=True),
+    "vad-auto": FrontEndSettings(vad=True),
     "on": FrontEndSettings(denoise="on"),
     "auto": FrontEndSettings(denoise="auto"),
 }

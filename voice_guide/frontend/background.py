@@ -18,7 +18,7 @@ import numpy as np
 
 FRAME_S = 0.01
 WINDOW_S = 4.0
-THRESHOLD = 0.5  # mean speech probability above which the background is talk
+THRESHOLD = 0.4  # mean speech probability above which the background is talk (dev: 0.3-0.5 alike)
 QUIET_DBFS = -60.0  # a window whose frames mostly lie below this is a quiet room...
 QUIET_PERCENTILE = 50.0
 QUIET_LEVEL = 1.0  # ...and is heard on the plain path (the denoiser dents clean speech)

@@ -16,6 +16,12 @@ from voice_guide.frontend.pcm import Framer, Int16, to_bytes
 from voice_guide.frontend.stage import Stage
 
 
+def _vad() -> Stage:
+    from voice_guide.frontend.vad import VadGate
+
+    return VadGate()
+
+
 @dataclass(frozen=True)
 class Processed:
     plain: bytes
@@ -26,20 +32,21 @@ class Processed:
 
 class FrontEnd:
     def __init__(self, echo: Stage | None, denoiser: Stage | None, gain: bool,
-                 keep_plain: bool = True) -> None:
+                 keep_plain: bool = True, vad: bool = False) -> None:
         self.echo = echo
         self.denoiser = denoiser
+        self.vad = _vad() if vad else None
         self._plain_gain: Stage | None = Gain() if gain and keep_plain else None
         self._clean_gain: Stage | None = Gain() if gain and denoiser is not None else None
         self.keep_plain = keep_plain or denoiser is None
         self._framer = Framer()
         self.stage_cpu_s: dict[str, float] = {}
-        for stage in (echo, denoiser, self._plain_gain or self._clean_gain):
+        for stage in (echo, denoiser, self.vad, self._plain_gain or self._clean_gain):
             if stage is not None:
                 self.stage_cpu_s[stage.name] = 0.0
 
     def labels(self) -> list[str]:
-        stages = [self.echo, self.denoiser, self._plain_gain or self._clean_gain]
+        stages = [self.echo, self.denoiser, self.vad, self._plain_gain or self._clean_gain]
         return [s.label for s in stages if s is not None]
 
     def _run(self, stage: Stage, frame: Int16, ref: Int16) -> Int16:
@@ -56,6 +63,8 @@ class FrontEnd:
         for mic, ref in self._framer.push(pcm, reference):
             frame = self._run(self.echo, mic, ref) if self.echo is not None else mic
             levels.append(level_db(frame))
+            if self.vad is not None:
+                frame = self._run(self.vad, frame, ref)
             if self.denoiser is not None:
                 denoised = self._run(self.denoiser, frame, ref)
                 probs.append(float(getattr(self.denoiser, "speech_probability", 0.0)))
@@ -75,6 +84,6 @@ class FrontEnd:
 
     def reset(self) -> None:
         self._framer.reset()
-        for stage in (self.echo, self.denoiser, self._plain_gain, self._clean_gain):
+        for stage in (self.echo, self.denoiser, self.vad, self._plain_gain, self._clean_gain):
             if stage is not None:
                 stage.reset()

@@ -48,7 +48,8 @@ def make_front_end(settings: FrontEndSettings) -> FrontEnd | None:
         return None
     echo = make_echo_canceller() if settings.echo_cancel else None
     denoiser = make_denoiser() if settings.denoise != "off" else None
-    return FrontEnd(echo, denoiser, settings.gain, keep_plain=settings.denoise != "on")
+    return FrontEnd(echo, denoiser, settings.gain, keep_plain=settings.denoise != "on",
+                    vad=settings.vad)
 
 
 def describe(front: FrontEnd | None, settings: FrontEndSettings) -> str:

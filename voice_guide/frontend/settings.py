@@ -11,7 +11,7 @@ DENOISE_MODES = ("auto", "on", "off")
 class FrontEndSettings:
     echo_cancel: bool = True  # cancel the guide's own voice, given what the speaker played
     denoise: str = "auto"  # "auto" | "on" | "off"; auto: chosen from the measured background
-    vad: bool = True  # neural voice-activity gate in front of the energy segmenter
+    vad: bool = False  # Silero voice-activity gate before the energy segmenter (see notes)
     gain: bool = False  # automatic gain control (measured: costs commands; off by default)
     enabled: bool = True  # False: no stage at all (the recognizer hears the microphone as is)
 
