@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from bench import texts_en, texts_ko
+from bench.synth import has_flite
 from bench.voices import Voice
 from voice_guide.intents import DEFAULT_TABLE, Command, Intent, PhraseTable
 from voice_guide.paths import PROJECT_ROOT
@@ -18,6 +19,9 @@ from voice_guide.paths import PROJECT_ROOT
 KO_PHRASE_FILE = PROJECT_ROOT / "voice_guide" / "lang" / "ko-phrases.yaml"
 ROUTINE_FILE = PROJECT_ROOT / "routines" / "back-massage.yaml"
 GOTO_SAMPLE_STEPS = (2, 5, 7, 12)
+# flite's voices (CMU), never used for tuning: kal16 and awb/rms male, slt female.
+HELD_OUT_EN = (Voice("slt", 100, "flite"), Voice("rms", 110, "flite"),
+               Voice("awb", 90, "flite"), Voice("kal16", 100, "flite"))
 _NARRATION_KEYS = frozenset({"introduction", "safety", "closing", "instructions", "cautions", "tip"})
 
 
@@ -36,6 +40,7 @@ class Language:
     narration: tuple[str, ...]
     narration_source: str
     babble: tuple[str, ...]
+    held_out: tuple[Voice, ...] = ()  # another synthesizer's voices, for part of the commands
 
 
 def command_phrases(table: PhraseTable, steps: tuple[int, ...]) -> tuple[tuple[str, Command], ...]:
@@ -93,6 +98,7 @@ def english() -> Language:
         narration=narration or texts_en.NARRATION,
         narration_source=source,
         babble=texts_en.BABBLE,
+        held_out=HELD_OUT_EN if has_flite() else (),
     )
 
 

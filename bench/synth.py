@@ -1,4 +1,5 @@
-"""Speech clips from espeak-ng, resampled to 16 kHz, trimmed tight, cached on disk."""
+"""Speech clips from espeak-ng (or flite, for held-out voices), resampled to 16 kHz,
+trimmed tight, cached on disk."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import numpy.typing as npt
 from bench.voices import Voice
 from voice_guide.ports import SAMPLE_RATE
 
-__all__ = ["Audio", "Voice", "require_tools", "speak", "trim"]
+__all__ = ["Audio", "Voice", "has_flite", "require_tools", "speak", "trim"]
 
 Audio = npt.NDArray[np.float32]
 
@@ -33,8 +34,14 @@ def require_tools() -> None:
             )
 
 
+def has_flite() -> bool:
+    """Is flite (the second synthesizer, for held-out voices) installed?"""
+    return shutil.which("flite") is not None
+
+
 def _cache_key(text: str, voice: Voice) -> str:
-    raw = f"{_CACHE_VERSION}\0{voice.name}\0{voice.rate}\0{text}".encode()
+    synth = "" if voice.synth == "espeak-ng" else f"{voice.synth}\0"  # espeak keys unchanged
+    raw = f"{_CACHE_VERSION}\0{synth}{voice.name}\0{voice.rate}\0{text}".encode()
     return hashlib.sha1(raw).hexdigest()
 
 
@@ -57,8 +64,15 @@ def trim(audio: Audio, floor: float = 1e-3, relative: float = 0.03) -> Audio:
 def _render(text: str, voice: Voice) -> Audio:
     with tempfile.TemporaryDirectory(prefix="bench-tts-") as tmp:
         wav = Path(tmp) / "say.wav"
+        if voice.synth == "flite":
+            stretch = f"duration_stretch={100.0 / max(1, voice.rate):.3f}"
+            speak_cmd = ["flite", "-voice", voice.name, "--setf", stretch, "-t", text,
+                         "-o", str(wav)]
+        else:
+            speak_cmd = ["espeak-ng", "-v", voice.name, "-s", str(voice.rate), "-w", str(wav),
+                         text]
         steps = (
-            ["espeak-ng", "-v", voice.name, "-s", str(voice.rate), "-w", str(wav), text],
+            speak_cmd,
             ["sox", str(wav), "-t", "raw", "-r", str(SAMPLE_RATE), "-e", "signed",
              "-b", "16", "-c", "1", "-"],
         )
@@ -84,7 +98,8 @@ def speak(text: str, voice: Voice, cache_dir: Path) -> Audio:
         return cached
     audio = _render(text, voice)
     if len(audio) == 0:
-        raise RuntimeError(f"espeak-ng produced silence for {text!r} with voice {voice.label}")
+        raise RuntimeError(f"{voice.synth} produced silence for {text!r} with voice "
+                           f"{voice.label}")
     tmp = path.with_suffix(".tmp.npy")
     np.save(tmp, audio)
     tmp.replace(path)

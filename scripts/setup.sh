@@ -11,6 +11,7 @@ want_test=0
 
 SYSTEM_PACKAGES=(espeak-ng libportaudio2 sox libspeexdsp1)  # libspeexdsp1: the echo canceller
 TEST_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils systemd)  # systemd: systemd-analyze verify
+TEST_PACKAGES+=(flite)  # flite: the benchmark's held-out voices (bench/)
 [ "$want_test" = 1 ] && SYSTEM_PACKAGES+=("${TEST_PACKAGES[@]}")
 
 missing=()
