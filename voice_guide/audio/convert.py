@@ -41,12 +41,14 @@ class Resampler:
     drains the filter. The output is continuous across blocks.
     """
 
-    def __init__(self, src_rate: int, dst_rate: int) -> None:
+    def __init__(self, src_rate: int, dst_rate: int, quality: str = QUALITY) -> None:
+        """``quality``: libsoxr's name ("HQ" by default; the front end's RNNoise stage uses
+        "MQ", which costs less and is plenty for speech that goes on to a recognizer)."""
         self.src_rate = src_rate
         self.dst_rate = dst_rate
         self._stream = (None if src_rate == dst_rate else
                         soxr.ResampleStream(src_rate, dst_rate, 1, dtype="float32",
-                                            quality=QUALITY))
+                                            quality=quality))
 
     def process(self, block: FloatArray, final: bool = False) -> FloatArray:
         mono = np.ascontiguousarray(block, dtype=np.float32)

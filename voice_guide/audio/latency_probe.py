@@ -133,12 +133,12 @@ def sentence_gaps(audio: FloatArray, min_gap_s: float = 0.12) -> list[float]:
 
 
 def run(trials: int, hog_k: int) -> None:
+    from voice_guide.audio.portaudio import load_sounddevice
     from voice_guide.speech.pyttsx3_tts import Pyttsx3Synthesizer
     from voice_guide.testing.pulse import private_pulse
 
     with private_pulse() as server:
-        import sounddevice as sd
-
+        sd = load_sounddevice()
         server.pactl("set-default-source", server.speaker_monitor)
         capture = MonitorCapture(sd)
         beep = (0.5 * np.sin(2 * np.pi * 440 * np.arange(2205) / 22_050)).astype(np.float32)

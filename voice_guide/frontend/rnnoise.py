@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from voice_guide.audio.convert import Resampler
 from voice_guide.errors import MissingDependency
 from voice_guide.frontend.pcm import FRAME, Int16, clip16
 
@@ -61,9 +62,6 @@ class Rnnoise:
     label = "noise suppression (RNNoise)"
 
     def __init__(self) -> None:
-        import soxr
-
-        self._soxr = soxr
         self._lib = _lib()
         self._state: Any = None
         self.speech_probability = 0.0  # RNNoise's, for the last 48 kHz frame
@@ -73,8 +71,8 @@ class Rnnoise:
         if self._state is not None:
             self._lib.rnnoise_destroy(self._state)
         self._state = self._lib.rnnoise_create(None)
-        self._up = self._soxr.ResampleStream(16_000, RATE, 1, dtype="float32", quality="MQ")
-        self._down = self._soxr.ResampleStream(RATE, 16_000, 1, dtype="float32", quality="MQ")
+        self._up = Resampler(16_000, RATE, quality="MQ")
+        self._down = Resampler(RATE, 16_000, quality="MQ")
         self._high = np.zeros(0, dtype=np.float32)
         self._out = np.zeros(_PRIME, dtype=np.float32)
         self._buf_in = (ctypes.c_float * RN_FRAME)()
@@ -87,7 +85,7 @@ class Rnnoise:
 
     def process(self, frame: Int16, reference: Int16) -> Int16:
         del reference
-        up = self._up.resample_chunk(frame.astype(np.float32))
+        up = self._up.process(frame.astype(np.float32))
         self._high = np.concatenate([self._high, up])
         while self._high.size >= RN_FRAME:
             chunk, self._high = self._high[:RN_FRAME], self._high[RN_FRAME:]
@@ -96,7 +94,7 @@ class Rnnoise:
             self.speech_probability = float(
                 self._lib.rnnoise_process_frame(self._state, self._buf_out, self._buf_in))
             clean = np.ctypeslib.as_array(self._buf_out).astype(np.float32)
-            self._out = np.concatenate([self._out, self._down.resample_chunk(clean)])
+            self._out = np.concatenate([self._out, self._down.process(clean)])
         got, self._out = self._out[:FRAME], self._out[FRAME:]
         if got.size < FRAME:
             got = np.concatenate([np.zeros(FRAME - got.size, np.float32), got])
