@@ -168,37 +168,6 @@ def _rms(x: Audio) -> float:
     return float(np.sqrt(np.mean(x.astype(np.float64) ** 2))) if x.size else 0.0
 
 
-def voiced(x: Audio, threshold: float = 0.5) -> bool:
-    """A periodic stretch (a vowel): its autocorrelation peaks above ``threshold`` at a
-    pitch period between 2.5 and 12.5 ms (80 to 400 Hz)."""
-    y = x.astype(np.float64) - float(np.mean(x))
-    energy = float(np.dot(y, y))
-    if energy <= 0.0:
-        return False
-    lo, hi = RATE // 400, RATE // 80
-    if y.size <= hi:
-        return False
-    best = max(float(np.dot(y[:-lag], y[lag:])) for lag in range(lo, hi + 1))
-    return best / energy > threshold
-
-
-def _same_voiced_sound(recorded: Audio, reference: Audio, at: int, offset: int,
-                       window: int, slack: int = 16, min_score: float = 0.5) -> bool | None:
-    """Does the recording play the same vowel as the reference here, wave for wave? None
-    (no evidence) unless the reference is voiced there: espeak's noise (fricatives) is
-    random, so only periodic stretches can be compared sample by sample. This tells the
-    cut sentence from the guide's answer that follows it at the same loudness."""
-    span = 4 * window  # long enough for a few pitch periods
-    ref = reference[at + offset : at + offset + span]
-    if ref.size < span or not voiced(ref):
-        return None
-    piece = recorded[at : at + span]
-    if piece.size < span or not np.any(piece):
-        return False
-    found = locate(reference, piece, at + offset - slack, at + offset + slack)
-    return found is not None and found.score >= min_score
-
-
 def divergence(recorded: Audio, reference: Audio, offset: int, start: int, stop: int,
                window: int = 2 * FRAME, run: int = 3) -> int | None:
     """Where ``recorded`` stops following ``reference`` (the same sentence, spoken uncut):
@@ -209,9 +178,7 @@ def divergence(recorded: Audio, reference: Audio, offset: int, start: int, stop:
     10 dB off it (at the level ratio measured just before ``start``) is the cut, unless the
     recording picks the sentence up again a little later (an output underrun shifts the
     rest: then the alignment follows). Windows where the reference is silent (a pause in
-    the sentence) are no evidence either way. Where the reference is voiced, the recording
-    must also follow it wave for wave (``_same_voiced_sound``): the guide's answer comes
-    right after the cut, as loud as the sentence was. None when the recording follows the
+    the sentence) are no evidence either way. None when the recording follows the
     reference up to ``stop`` or the reference ends first."""
     before = max(0, start - RATE // 2)
     scale = _rms(recorded[before:start]) / max(_rms(reference[before + offset : start + offset]),
@@ -229,8 +196,7 @@ def divergence(recorded: Audio, reference: Audio, offset: int, start: int, stop:
             at += window
             continue
         level = _rms(recorded[at : at + window])
-        same = _same_voiced_sound(recorded, reference, at, offset, window)
-        if level > 0 and abs(20 * np.log10(level / expected)) <= 10 and same is not False:
+        if level > 0 and abs(20 * np.log10(level / expected)) <= 10:
             misses, first = 0, None
             at += window
             continue

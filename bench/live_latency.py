@@ -18,8 +18,9 @@ the clip alone), played at chosen moments:
 - soon: 0 to 1.2 s after a one-sentence answer ends ("Resuming."). Measured: the real gap
   from the guide's last sound to the command's start, and whether it was taken.
 - barge: one second into a long narration sentence. Measured: taken or not, and the time
-  from the end of the command to the narration being cut (where the speaker stops
-  following the same sentence as said uncut earlier in the session).
+  from the end of the command to the narration being cut: where the acknowledgment tick
+  sounds (the player cuts the sentence and starts the tick in the same callback), else
+  where the speaker stops following the same sentence as said uncut earlier.
 - gaps: the pause between consecutive sentences of the guide's narration.
 - commands the guide took when nobody had spoken for 6 s (its own voice, with echo).
 
@@ -479,6 +480,14 @@ def analyse(raw: dict[str, Any]) -> dict[str, Any]:
             if taken is not None and row["speaker_busy_at_end"]:
                 row.update(_cut(speaker, mask, reference, end, spans,
                                 min(limit_f * la.FRAME, end + 6 * RATE)))
+                if "ack_s" in row:
+                    # The player cuts the speech and starts the tick in one callback (the
+                    # tick is played *because* a command was taken), and the guide's answer
+                    # follows the cut as loud as the sentence was, which the level
+                    # comparison above can take for the sentence going on. So where the
+                    # tick is found, it marks the cut; the comparison stays beside it.
+                    row["cut_compared_s"] = row.get("cut_s")
+                    row["cut_s"], row["cut_by"] = row["ack_s"], "acknowledgment tick"
         rows.append(row)
     gaps = _sentence_gaps(lines, mask, frame_at)
     played = [t.played_at for t in trials if t.played_at is not None]

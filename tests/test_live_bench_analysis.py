@@ -101,31 +101,3 @@ def test_an_underrun_is_not_taken_for_the_cut() -> None:
     assert offset == -RATE
     cut = la.divergence(recorded, sentence, offset, int(1.6 * RATE), recorded.size)
     assert cut is not None and abs(cut - int(3.04 * RATE)) <= 2 * la.FRAME
-
-
-def vowels(seconds: float, seed: int, level: float = 0.3) -> np.ndarray:
-    """Voiced sound like a speaking voice: harmonics on a pitch that changes every 80 ms."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for _ in range(int(seconds / 0.08)):
-        f0 = rng.uniform(100, 220)
-        t = np.arange(int(0.08 * RATE)) / RATE
-        amps = rng.uniform(0.2, 1.0, 8)
-        out.append(sum(a * np.sin(2 * np.pi * f0 * (k + 1) * t) for k, a in enumerate(amps)))
-    x = np.concatenate(out)
-    scaled: np.ndarray = (level * x / np.sqrt(np.mean(x**2))).astype(np.float32)
-    return scaled
-
-
-def test_the_answer_right_after_a_cut_is_not_taken_for_the_sentence_going_on() -> None:
-    sentence = vowels(4.0, 21)
-    answer = vowels(1.0, 22)  # "Paused.": as loud, right after the cut (the tick between)
-    recorded = np.concatenate([quiet(1.0), sentence[: int(2.0 * RATE)], answer, quiet(1.0)])
-    offset = la.align(recorded, sentence, int(2.5 * RATE))
-    assert offset == -RATE
-    cut = la.divergence(recorded, sentence, offset, int(2.5 * RATE), recorded.size)
-    assert cut is not None and abs(cut - int(3.0 * RATE)) <= 3 * la.FRAME
-    # the same sentence heard whole is not cut, vowels and all
-    whole = np.concatenate([quiet(1.0), sentence, quiet(1.0)])
-    assert la.divergence(whole, sentence, offset, int(2.5 * RATE), whole.size) is None
-    assert la.voiced(sentence[:1280]) and not la.voiced(burst(0.08, 3))
