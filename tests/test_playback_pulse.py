@@ -71,10 +71,9 @@ def recorded_until(recording: Recording, sounds: list[tuple[Samples, int]]) -> S
     return recording.stop()
 
 
-def test_tap_matches_the_speaker_monitor(
-    pulse: PulseServer, tapped: tuple[PcmPlayer, PlaybackTap]
-) -> None:
-    player, tap = tapped
+def _tap_against_monitor(pulse: PulseServer, player: PcmPlayer, tap: PlaybackTap) -> str | None:
+    """Play a noise burst and a sentence; None when the tap holds what the speaker monitor
+    recorded (shape, level, and the same delay for both), else what differed."""
     noise = burst(0.4)
     words, words_rate = speech("Glide up along the spine")
     recording = pulse.record(pulse.speaker_monitor)
@@ -88,19 +87,37 @@ def test_tap_matches_the_speaker_monitor(
     finally:
         recording.stop()
     assert first.first_dac is not None and second.first_dac is not None
-    # What the tap holds over each sound is what the monitor recorded.
     starts = []
     for sound, length in ((first, noise.size / RATE), (second, words.size / words_rate)):
         assert sound.first_dac is not None
         held = tap.read_float(sound.first_dac - 0.05, int((length + 0.1) * RATE))
         match = match_recording(held, RATE, recorded)
-        assert match.complete and match.correlation > 0.95, match
-        assert 0.8 < match.level_ratio < 1.25, match
+        if not (match.complete and match.correlation > 0.95 and 0.8 < match.level_ratio < 1.25):
+            return f"{match}"
         starts.append(match.start_s)
-    # The delay between the tap's clock and the recording is the same for both sounds.
     on_tap = second.first_dac - first.first_dac
     in_recording = starts[1] - starts[0]
-    assert abs(on_tap - in_recording) < 0.01, (on_tap, in_recording)
+    if abs(on_tap - in_recording) >= 0.01:
+        return f"delay differs: {on_tap:.4f} s on the tap, {in_recording:.4f} s recorded"
+    return None
+
+
+def test_tap_matches_the_speaker_monitor(
+    pulse: PulseServer, tapped: tuple[PcmPlayer, PlaybackTap]
+) -> None:
+    """What the tap holds over each sound is what the monitor recorded, sample for sample
+    (white noise: any slip of one sample would show), with the same delay for both sounds.
+    An output underrun on a busy machine shifts the sound at the speaker and not in the tap
+    (the echo veto knows this), so the measurement is made again, at most three times."""
+    player, tap = tapped
+    misses = []
+    for _ in range(3):
+        miss = _tap_against_monitor(pulse, player, tap)
+        if miss is None:
+            break
+        misses.append(f"{miss} (underruns so far: {player.underruns})")
+    else:
+        raise AssertionError("; ".join(misses))
 
 
 def test_speech_waits_for_a_cue_and_a_cue_for_speech(
