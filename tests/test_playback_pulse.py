@@ -212,5 +212,23 @@ def test_top_volume_has_headroom(
     assert playing.first_dac is not None
     held = tap.read_float(playing.first_dac, loud.size)
     assert float(np.max(np.abs(held))) <= MIX_PEAK + 0.01
-    shape = float(np.dot(held, loud) / (np.linalg.norm(held) * np.linalg.norm(loud)))
-    assert shape > 0.995  # scaled, not clipped (clipped at full scale: 0.992)
+    assert _median_shape(held, loud) > 0.995  # scaled, not clipped (clipped: 0.992)
+
+
+def _median_shape(held: Samples, wanted: Samples, window: int = RATE // 10,
+                  lags: int = 40) -> float:
+    """How alike two waves are in shape, window by window (each at its best alignment
+    within ``lags`` samples), the median of the windows: a late callback on a busy machine
+    can move the tap's timeline by a sample or two (a 300 Hz wave shifted one sample scores
+    0.993), which says nothing about clipping, which bends every window alike."""
+    scores = []
+    for start in range(lags, wanted.size - window - lags, window):
+        part = wanted[start : start + window]
+        best = 0.0
+        for lag in range(-lags, lags + 1):
+            got = held[start + lag : start + lag + window]
+            norm = float(np.linalg.norm(got) * np.linalg.norm(part))
+            if norm > 0:
+                best = max(best, float(np.dot(got, part)) / norm)
+        scores.append(best)
+    return float(np.median(scores))

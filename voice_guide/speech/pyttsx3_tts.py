@@ -9,6 +9,14 @@ will use it (pyttsx3 engines are not thread safe); ``stop`` may come from any th
 The voice is espeak's American English by default, the same voice as the espeak-ng
 fallback (pyttsx3 would otherwise pick British English), so the guide sounds the
 same whichever engine speaks.
+
+libespeak-ng has one global state per process, and pyttsx3's driver swaps its one
+synthesis callback: two threads inside it at once (a new engine made while an engine
+abandoned as stuck is still rendering) hang, fail with EE_INTERNAL_ERROR, or crash the
+process (seen in 5 of 9 ten-second trials). So every use of the library here holds
+:data:`LIBESPEAK`; a synthesizer that cannot get it within :data:`BUSY_WAIT_S` does not
+start (the speech worker falls back to the espeak-ng program), and a sentence that cannot
+get it is rendered by the espeak-ng program.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +36,15 @@ from voice_guide.speech.rendering import Pacer, Rendered, finish, incomplete
 from voice_guide.text_safety import printable
 
 ESPEAK_HINT = "sudo apt install espeak-ng"
+BUSY_WAIT_S = 1.0
+IDLE_WAIT_S = 0.5
+
+#: Held by whichever thread is inside libespeak-ng (making an engine, rendering).
+LIBESPEAK = threading.Lock()
+
+
+class LibraryBusy(RuntimeError):
+    """libespeak-ng is in use by another thread (an engine abandoned as stuck)."""
 
 
 def _quiet(*_args: object, **_kwargs: object) -> None:
@@ -45,13 +63,19 @@ class Pyttsx3Synthesizer:
     def __init__(self, player: PcmPlayer, voice: str = "en-us") -> None:
         self._stop = threading.Event()
         self._voice = voice
-        self._engine = _make_engine()  # a strong reference: the driver only holds a weak one
-        _choose_voice(self._engine, voice)
+        if not LIBESPEAK.acquire(timeout=BUSY_WAIT_S):
+            raise LibraryBusy("libespeak-ng is still busy in a speech engine that stopped "
+                              "answering")
+        try:
+            self._engine = _make_engine()  # a strong reference: the driver holds a weak one
+            _choose_voice(self._engine, voice)
+        finally:
+            LIBESPEAK.release()
         self._dir = Path(tempfile.mkdtemp(prefix="voice-guide-tts-"))
         self._count = 0
         self._failures: list[str] = []
         self._failures_lock = threading.Lock()
-        self._pacer = Pacer(player, self._render)
+        self._pacer = Pacer(player, self.render)
 
     def say(self, text: str, words_per_minute: int, volume: float) -> None:
         self._stop.clear()
@@ -78,24 +102,23 @@ class Pyttsx3Synthesizer:
         self._stop.set()
         shutil.rmtree(self._dir, ignore_errors=True)
 
-    def _render(self, text: str, words_per_minute: int) -> Rendered:
-        """pyttsx3, again with a fresh engine, then the espeak-ng program."""
+    def render(self, text: str, words_per_minute: int) -> Rendered:
+        """``text`` as sound: pyttsx3, again with a fresh engine, then the espeak-ng program."""
         shown = printable(text if len(text) <= 60 else text[:57] + "...")
-        got = self._render_pyttsx3(text, words_per_minute)
-        why = incomplete(got, text, words_per_minute)
-        if why is None and got is not None:
-            return got
-        self._note(f"pyttsx3 lost the sentence '{shown}' ({why}); "
-                   "rendering it again with a fresh engine")
-        self._engine = _make_engine()
-        _choose_voice(self._engine, self._voice)
-        got = self._render_pyttsx3(text, words_per_minute)
-        why = incomplete(got, text, words_per_minute)
-        if why is None and got is not None:
-            return got
-        self._note(f"pyttsx3 lost the sentence '{shown}' again ({why}); "
-                   "using the espeak-ng program for it")
-        best = got if got is not None and got.samples.size else None
+        best: Rendered | None = None
+        if LIBESPEAK.acquire(timeout=BUSY_WAIT_S):
+            try:
+                got, why = self._render_in_library(text, words_per_minute, shown)
+            finally:
+                LIBESPEAK.release()
+            if why is None and got is not None:
+                return got
+            self._note(f"pyttsx3 lost the sentence '{shown}' again ({why}); "
+                       "using the espeak-ng program for it")
+            best = got if got is not None and got.samples.size else None
+        else:
+            self._note(f"libespeak-ng was busy in another thread; the espeak-ng program "
+                       f"renders '{shown}'")
         got = render_with_cli(text, words_per_minute, self._voice)
         why = incomplete(got, text, words_per_minute)
         if why is None and got is not None:
@@ -107,11 +130,27 @@ class Pyttsx3Synthesizer:
         self._note(f"the sentence '{shown}' still looks short ({why}); saying what there is")
         return best
 
+    def _render_in_library(self, text: str, words_per_minute: int,
+                           shown: str) -> tuple[Rendered | None, str | None]:
+        """pyttsx3, then once more with a fresh engine (LIBESPEAK held); why it looks short
+        (None: complete)."""
+        got = self._render_pyttsx3(text, words_per_minute)
+        why = incomplete(got, text, words_per_minute)
+        if why is None:
+            return got, None
+        self._note(f"pyttsx3 lost the sentence '{shown}' ({why}); "
+                   "rendering it again with a fresh engine")
+        self._engine = _make_engine()
+        _choose_voice(self._engine, self._voice)
+        got = self._render_pyttsx3(text, words_per_minute)
+        return got, incomplete(got, text, words_per_minute)
+
     def _render_pyttsx3(self, text: str, words_per_minute: int) -> Rendered | None:
         self._count += 1
         path = self._dir / f"utterance-{self._count}.wav"
         try:
             self._claim_callback()
+            _wait_until_idle()
             self._engine.setProperty("rate", int(words_per_minute))
             self._engine.setProperty("volume", 1.0)  # volume is applied when playing
             self._engine.save_to_file(text, str(path))
@@ -142,6 +181,17 @@ class Pyttsx3Synthesizer:
             from pyttsx3.drivers import _espeak
 
             _espeak.SetSynthCallback(on_synth)
+
+
+def _wait_until_idle(limit_s: float = IDLE_WAIT_S) -> None:
+    """Wait (briefly) until libespeak-ng's own synthesis thread has finished the last
+    sentence: pyttsx3's ``runAndWait`` cancels whatever espeak still reports as playing,
+    and that would be the sentence it is about to start."""
+    from pyttsx3.drivers import _espeak
+
+    deadline = time.monotonic() + limit_s
+    while _espeak.IsPlaying() and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 
 def _choose_voice(engine: Any, wanted: str) -> None:

@@ -283,6 +283,8 @@ class TtsWorker:
                 with self._lock:
                     stop_at = self._stop_at
                 if now >= deadline or (stop_at is not None and now - stop_at > STOP_GRACE_S):
+                    if self._closing.is_set():
+                        return  # no fresh engine to end with: the stuck one is left behind
                     self._recover(speaker, limit)
                     hung = True
                     break
