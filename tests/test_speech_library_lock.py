@@ -1,7 +1,7 @@
 """libespeak-ng (under pyttsx3) has one global state per process. When the speech worker
 replaces an engine it thinks is stuck, the new engine is made on a new thread while the old
 thread may still be rendering: without a lock that hangs the process, fails with
-EE_INTERNAL_ERROR, or crashes it with a segmentation fault (5 of 9 ten-second trials).
+EE_INTERNAL_ERROR, or crashes it with a segmentation fault (6 of 6 trials without the lock).
 
 Here one thread renders sentences without a break while another makes fresh synthesizers
 and renders with them, with the real pyttsx3 and espeak-ng, in a child process (a crash

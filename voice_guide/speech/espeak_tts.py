@@ -80,6 +80,11 @@ class EspeakCliSynthesizer:
         """Render ``text`` while the current sentence plays."""
         self._pacer.prepare(text, words_per_minute)
 
+    def report_playing(self, callback: Callable[[float], None]) -> None:
+        """``callback(seconds)`` as each sentence starts to play (the speech worker's hang
+        guard then waits for the sound, not for a guess from the word count)."""
+        self._pacer.on_play = callback
+
     def stop(self) -> None:
         self._stop.set()
         self._pacer.forget()

@@ -13,7 +13,7 @@ same whichever engine speaks.
 libespeak-ng has one global state per process, and pyttsx3's driver swaps its one
 synthesis callback: two threads inside it at once (a new engine made while an engine
 abandoned as stuck is still rendering) hang, fail with EE_INTERNAL_ERROR, or crash the
-process (seen in 5 of 9 ten-second trials). So every use of the library here holds
+process (6 of 6 six-second trials without the lock). So every use of the library here holds
 :data:`LIBESPEAK`; a synthesizer that cannot get it within :data:`BUSY_WAIT_S` does not
 start (the speech worker falls back to the espeak-ng program), and a sentence that cannot
 get it is rendered by the espeak-ng program.
@@ -25,6 +25,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,12 @@ IDLE_WAIT_S = 0.5
 
 #: Held by whichever thread is inside libespeak-ng (making an engine, rendering).
 LIBESPEAK = threading.Lock()
+
+#: Every pyttsx3 engine and every synthesis callback (a ctypes thunk) ever handed to
+#: libespeak-ng, alive for the life of the process. espeak calls the callback from its own
+#: thread, which can still be returning through the old one when the next is set; a freed
+#: thunk there, or an engine collected under its driver, crashes the process.
+_KEPT: list[Any] = []
 
 
 class LibraryBusy(RuntimeError):
@@ -71,6 +78,8 @@ class Pyttsx3Synthesizer:
             _choose_voice(self._engine, voice)
         finally:
             LIBESPEAK.release()
+        self._thunk: Any = None  # this engine's synthesis callback for libespeak-ng
+        self._thunk_engine: Any = None
         self._dir = Path(tempfile.mkdtemp(prefix="voice-guide-tts-"))
         self._count = 0
         self._failures: list[str] = []
@@ -87,6 +96,11 @@ class Pyttsx3Synthesizer:
     def prepare(self, text: str, words_per_minute: int) -> None:
         """Render ``text`` while the current sentence plays."""
         self._pacer.prepare(text, words_per_minute)
+
+    def report_playing(self, callback: Callable[[float], None]) -> None:
+        """``callback(seconds)`` as each sentence starts to play (the speech worker's hang
+        guard then waits for the sound, not for a guess from the word count)."""
+        self._pacer.on_play = callback
 
     def stop(self) -> None:
         self._stop.set()
@@ -149,12 +163,13 @@ class Pyttsx3Synthesizer:
         self._count += 1
         path = self._dir / f"utterance-{self._count}.wav"
         try:
-            self._claim_callback()
             _wait_until_idle()
+            self._claim_callback()
             self._engine.setProperty("rate", int(words_per_minute))
             self._engine.setProperty("volume", 1.0)  # volume is applied when playing
             self._engine.save_to_file(text, str(path))
             self._engine.runAndWait()
+            _wait_until_idle()  # espeak's thread is done before the lock is let go
             if not path.exists():
                 return None
             data = path.read_bytes()
@@ -170,17 +185,36 @@ class Pyttsx3Synthesizer:
             self._failures.append(failure)
 
     def _claim_callback(self) -> None:
-        """Point libespeak-ng's one process-wide synthesis callback at this engine's driver.
+        """Point libespeak-ng's one process-wide synthesis callback at this engine's driver
+        (another engine made since then took it), through a thunk made once and kept."""
+        from pyttsx3.drivers import _espeak
 
-        When any other pyttsx3 engine is garbage collected (say, one abandoned after a
-        hang), its driver clears that callback, and this engine would synthesize nothing.
-        """
-        driver = getattr(getattr(self._engine, "proxy", None), "_driver", None)
-        on_synth = getattr(driver, "_onSynth", None)
-        if on_synth is not None:
-            from pyttsx3.drivers import _espeak
+        if self._thunk is None or self._thunk_engine is not self._engine:
+            driver = getattr(getattr(self._engine, "proxy", None), "_driver", None)
+            on_synth = getattr(driver, "_onSynth", None)
+            if on_synth is None:
+                return
+            self._thunk = _espeak.t_espeak_callback(_never_raising(on_synth))
+            self._thunk_engine = self._engine
+            _KEPT.append(self._thunk)
+        if _espeak.SynthCallback is not self._thunk:
+            _espeak.SynthCallback = self._thunk
+            _espeak.cSetSynthCallback(self._thunk)
 
-            _espeak.SetSynthCallback(on_synth)
+
+def _never_raising(on_synth: Callable[[Any, int, Any], int]) -> Callable[[Any, int, Any], int]:
+    """The driver's callback, made safe for espeak's thread: an exception there (its file
+    gone after ``close``, say) would be "unraisable" on a thread Python did not start,
+    which crashed the process once. It ends that synthesis instead (the sentence comes out
+    short, and is rendered again)."""
+
+    def call(wav: Any, numsamples: int, events: Any) -> int:
+        try:
+            return int(on_synth(wav, numsamples, events) or 0)
+        except Exception:
+            return 1  # espeak: stop synthesizing this text
+
+    return call
 
 
 def _wait_until_idle(limit_s: float = IDLE_WAIT_S) -> None:
@@ -215,9 +249,14 @@ def _make_engine() -> Any:
     except (ImportError, OSError, RuntimeError) as err:
         raise MissingDependency("pyttsx3 speech (espeak-ng)", ESPEAK_HINT) from err
     espeak_driver.print = _quiet
+    from pyttsx3.drivers import _espeak
+
+    _KEPT.append(_espeak.SynthCallback)  # the new driver replaces it
     try:
         # Engine(), not pyttsx3.init(): init() hands back a cached engine, and after a hang
         # the caller wants a fresh one.
-        return pyttsx3.Engine("espeak")
+        engine = pyttsx3.Engine("espeak")
     except (ImportError, OSError, RuntimeError, AttributeError) as err:
         raise MissingDependency("pyttsx3 speech (espeak-ng)", ESPEAK_HINT) from err
+    _KEPT.extend((engine, _espeak.SynthCallback))
+    return engine

@@ -101,6 +101,8 @@ class Pacer:
         self._ready: dict[tuple[str, int], Rendered] = {}
         self._last_end: float | None = None  # when the last sentence was heard to its end
         self.rendered_ahead = 0  # how many sentences were ready before their turn
+        #: Told the seconds a sentence will take to sound (gap included) as it is queued.
+        self.on_play: Callable[[float], None] | None = None
 
     def prepare(self, text: str, words_per_minute: int) -> None:
         """Render ``text`` while the current sentence plays (a hint; it may be ignored)."""
@@ -132,6 +134,8 @@ class Pacer:
             not_before = self._last_end + GAP_S
         playing = self._player.start(rendered.samples, rendered.rate, volume, kind="speech",
                                      stop=stop, not_before=not_before)
+        if self.on_play is not None:
+            self.on_play(rendered.seconds + GAP_S + self._player.latency)
         while not playing.consumed.wait(0.02):
             if stop.is_set():
                 break

@@ -3,7 +3,8 @@
 A *speaker* thread creates the synthesizer (pyttsx3 must live on one thread) and
 speaks one utterance at a time. A *supervisor* thread hands it work and watches
 the clock: when ``say`` takes far longer than the words need (twice the expected
-time plus some slack), the speaker is abandoned, a fresh one is started, one
+time plus some slack, or, once the sentence plays, the length of its sound plus the
+slack), the speaker is abandoned, a fresh one is started, one
 warning is logged, and ``SpeechFinished`` is still reported, so the guide never
 waits forever. Every ``Say`` gets exactly one ``SpeechFinished``, also when it was
 cut short or dropped by :meth:`TtsWorker.stop_speech`.
@@ -39,7 +40,9 @@ class SynthOption:
 
 
 def hang_limit_s(text: str, words_per_minute: int, slack_s: float) -> float:
-    """How long ``say`` may take before the synthesizer is declared stuck."""
+    """How long ``say`` may take before the synthesizer is declared stuck, until it reports
+    the length of the sound it plays (then that length plus ``slack_s``, if later): the word
+    count guesses the length well for English and half of it for Korean."""
     return 2.0 * speaking_s(text, words_per_minute) + slack_s
 
 
@@ -67,6 +70,7 @@ class _Job:
     done: threading.Event = field(default_factory=threading.Event)
     cancelled: threading.Event = field(default_factory=threading.Event)
     error: Exception | None = None
+    sounds_until: float | None = None  # monotonic end of its sound, once it plays
 
 
 class _Speaker:
@@ -78,6 +82,7 @@ class _Speaker:
         self.error: Exception | None = None
         self.ready = threading.Event()
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._job: _Job | None = None
         self.thread = threading.Thread(target=self._run, name=f"tts-{option.name}", daemon=True)
         self.thread.start()
 
@@ -89,9 +94,13 @@ class _Speaker:
             self.ready.set()
             return
         self.synth = synth
+        report = getattr(synth, "report_playing", None)
+        if callable(report):
+            report(self._playing)
         self.ready.set()
         try:
             while (job := self._jobs.get()) is not None:
+                self._job = job
                 try:
                     if not job.cancelled.is_set():
                         synth.say(job.say.text, job.say.words_per_minute, job.volume)
@@ -103,6 +112,11 @@ class _Speaker:
             close = getattr(synth, "close", None)
             if callable(close):
                 close()
+
+    def _playing(self, seconds: float) -> None:
+        job = self._job
+        if job is not None:
+            job.sounds_until = time.monotonic() + seconds
 
     def submit(self, job: _Job) -> None:
         self._jobs.put(job)
@@ -282,6 +296,9 @@ class TtsWorker:
                 now = time.monotonic()
                 with self._lock:
                     stop_at = self._stop_at
+                sounds_until = job.sounds_until
+                if sounds_until is not None:  # it plays: its sound's length is known
+                    deadline = max(deadline, sounds_until + self._slack_s)
                 if now >= deadline or (stop_at is not None and now - stop_at > STOP_GRACE_S):
                     if self._closing.is_set():
                         return  # no fresh engine to end with: the stuck one is left behind
