@@ -112,7 +112,7 @@ class Microphone:
             return
         self._closed = True
         try:
-            self._stream.stop()
+            self._stream.abort()  # at once: nothing queued is wanted any more
             self._stream.close()
         finally:
             with contextlib.suppress(queue.Full):
