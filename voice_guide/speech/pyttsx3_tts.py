@@ -74,12 +74,9 @@ class Pyttsx3Synthesizer:
             raise LibraryBusy("libespeak-ng is still busy in a speech engine that stopped "
                               "answering")
         try:
-            self._engine = _make_engine()  # a strong reference: the driver holds a weak one
-            _choose_voice(self._engine, voice)
+            self._new_engine()
         finally:
             LIBESPEAK.release()
-        self._thunk: Any = None  # this engine's synthesis callback for libespeak-ng
-        self._thunk_engine: Any = None
         self._dir = Path(tempfile.mkdtemp(prefix="voice-guide-tts-"))
         self._count = 0
         self._failures: list[str] = []
@@ -154,10 +151,15 @@ class Pyttsx3Synthesizer:
             return got, None
         self._note(f"pyttsx3 lost the sentence '{shown}' ({why}); "
                    "rendering it again with a fresh engine")
-        self._engine = _make_engine()
-        _choose_voice(self._engine, self._voice)
+        self._new_engine()
         got = self._render_pyttsx3(text, words_per_minute)
         return got, incomplete(got, text, words_per_minute)
+
+    def _new_engine(self) -> None:
+        """A fresh pyttsx3 engine with our voice (LIBESPEAK held)."""
+        self._engine = _make_engine()  # a strong reference: the driver holds a weak one
+        _choose_voice(self._engine, self._voice)
+        self._thunk: Any = None  # its synthesis callback for libespeak-ng, made on first use
 
     def _render_pyttsx3(self, text: str, words_per_minute: int) -> Rendered | None:
         self._count += 1
@@ -189,13 +191,12 @@ class Pyttsx3Synthesizer:
         (another engine made since then took it), through a thunk made once and kept."""
         from pyttsx3.drivers import _espeak
 
-        if self._thunk is None or self._thunk_engine is not self._engine:
+        if self._thunk is None:
             driver = getattr(getattr(self._engine, "proxy", None), "_driver", None)
             on_synth = getattr(driver, "_onSynth", None)
             if on_synth is None:
                 return
             self._thunk = _espeak.t_espeak_callback(_never_raising(on_synth))
-            self._thunk_engine = self._engine
             _KEPT.append(self._thunk)
         if _espeak.SynthCallback is not self._thunk:
             _espeak.SynthCallback = self._thunk
